@@ -1,0 +1,307 @@
+"""Backend adapter: a backend name -> compile, then sample; each name is one fixed computation.
+
+Every backend passes its sampler and its compile mode explicitly, because defaults moved under
+the same names (PyMC 6's ``pm.sample()`` picks nutpie on its own; PyTensor 3's default mode is
+Numba). A name therefore means the same computation at every PyMC commit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.cputime import CpuClock
+from harness.environment import DEFAULT_CHAINS
+
+
+@dataclass(frozen=True)
+class SampleSettings:
+    """What one sampling run does: the notebook's defaults (1000 tune, 250 draws, 4 chains)."""
+
+    draws: int = 250
+    tune: int = 1000
+    chains: int = DEFAULT_CHAINS
+    cores: int | None = None
+    seed: int = 20260101
+
+    def resolved_cores(self) -> int:
+        """Cores given to the sampler: as asked, else one per chain up to the machine's cores."""
+        return self.cores if self.cores is not None else min(self.chains, os.cpu_count() or 1)
+
+
+@dataclass
+class SampleRun:
+    """One sampling run: its InferenceData and what it cost."""
+
+    idata: Any
+    wall_seconds: float
+    cpu_seconds: float
+
+
+@dataclass
+class Compiled:
+    """A model prepared for one backend, with how long the preparation took."""
+
+    backend: Backend
+    model: Any
+    compile_seconds: float | None
+    compile_method: str
+    state: Any = None
+    first_run: SampleRun | None = field(default=None, repr=False)
+
+
+def _timed(fn, *args, **kwargs) -> tuple[Any, float, float]:
+    """Result, wall seconds and CPU seconds (this process and all it starts) of one call."""
+    with CpuClock() as cpu:
+        wall0 = time.perf_counter()
+        result = fn(*args, **kwargs)
+        wall = time.perf_counter() - wall0
+    return result, wall, cpu.seconds
+
+
+def _accepts(fn, parameter: str) -> bool:
+    return parameter in inspect.signature(fn).parameters
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A sampler and compute backend; subclasses say how to compile and sample."""
+
+    name: str
+    description: str
+    requires: tuple[str, ...]
+    supports_discrete = False
+
+    def unavailable_reason(self) -> str | None:
+        """Why this backend cannot run in this environment, or None when it can."""
+        for module in self.requires:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as error:
+                return f"{error.name or module} not installed"
+            except Exception as error:  # a broken install is as unavailable as a missing one
+                first_line = str(error).splitlines()[0] if str(error) else ""
+                return f"{module} fails to import ({type(error).__name__}: {first_line})"
+        return self._feature_missing()
+
+    def _feature_missing(self) -> str | None:
+        return None
+
+    def unsupported_reason(self, spec) -> str | None:
+        """Why this backend cannot sample the model ``spec``, or None when it can."""
+        if spec.discrete and not self.supports_discrete:
+            return "discrete variables need PyMC's compound step (pymc family only)"
+        return None
+
+    def skip_reason(self, spec) -> str | None:
+        """Unavailable or unsupported, whichever applies first."""
+        return self.unavailable_reason() or self.unsupported_reason(spec)
+
+    def compile(self, model, settings: SampleSettings) -> Compiled:
+        raise NotImplementedError
+
+    def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class PymcNuts(Backend):
+    """PyMC's own NUTS, with the model compiled by one PyTensor mode."""
+
+    mode: str = "CVM"
+    supports_discrete = True
+
+    def _feature_missing(self) -> str | None:
+        import pymc as pm
+        from pytensor.compile.mode import predefined_modes
+
+        if not _accepts(pm.sample, "compile_kwargs"):
+            return f"pm.sample in PyMC {pm.__version__} takes no compile_kwargs, so mode {self.mode} cannot be set"
+        if self.mode not in predefined_modes:
+            return f"this PyTensor has no {self.mode} mode (modes: {', '.join(predefined_modes)})"
+        if self.mode == "CVM":
+            from harness.blas import blas_problem
+
+            return blas_problem()
+        return None
+
+    def compile(self, model, settings: SampleSettings) -> Compiled:
+        # pm.sample compiles its step functions inside the call and cannot be handed them, so
+        # compile the same logp+gradient function here, in the same mode, and evaluate it once:
+        # that is the compile cost, and it fills PyTensor's C/Numba/JAX caches that pm.sample's
+        # own compile then hits (its graph rewriting and linking stay in the sampling time).
+        from pymc.blocking import DictToArrayBijection
+
+        def build():
+            grad_vars = model.continuous_value_vars
+            kwargs = {"grad_vars": grad_vars, "mode": self.mode}
+            if _accepts(model.logp_dlogp_function, "ravel_inputs"):
+                kwargs["ravel_inputs"] = True
+            fn = model.logp_dlogp_function(**kwargs)
+            point = model.initial_point()
+            fn.set_extra_values(point)
+            x0 = DictToArrayBijection.map({v.name: point[v.name] for v in grad_vars})
+            fn(x0)
+            return fn, x0
+
+        state, wall, _ = _timed(build)
+        return Compiled(self, model, wall, "logp+gradient compiled and evaluated once", state)
+
+    def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
+        import pymc as pm
+
+        kwargs = dict(
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            cores=settings.resolved_cores(),
+            random_seed=settings.seed,
+            nuts_sampler="pymc",
+            compile_kwargs={"mode": self.mode},
+            progressbar=False,
+            discard_tuned_samples=False,
+            compute_convergence_checks=False,
+            model=compiled.model,
+        )
+        idata, wall, cpu = _timed(pm.sample, **kwargs)
+        return SampleRun(idata, wall, cpu)
+
+
+@dataclass(frozen=True)
+class Nutpie(Backend):
+    """nutpie's Rust NUTS; compile_pymc_model is its separate compile step."""
+
+    backend: str = "numba"
+    gradient_backend: str = "pytensor"
+
+    def _feature_missing(self) -> str | None:
+        import nutpie
+
+        if not _accepts(nutpie.compile_pymc_model, "gradient_backend") and self.gradient_backend != "pytensor":
+            return f"nutpie {nutpie.__version__} has no gradient_backend option"
+        return None
+
+    def compile(self, model, settings: SampleSettings) -> Compiled:
+        import nutpie
+
+        def build():
+            kwargs = {"backend": self.backend}
+            if _accepts(nutpie.compile_pymc_model, "gradient_backend"):
+                kwargs["gradient_backend"] = self.gradient_backend
+            compiled = nutpie.compile_pymc_model(model, **kwargs)
+            # JAX traces and jits on the first evaluation: one tiny run makes sure that happened.
+            nutpie.sample(compiled, draws=2, tune=2, chains=1, cores=1, seed=0, progress_bar=False)
+            return compiled
+
+        state, wall, _ = _timed(build)
+        return Compiled(self, model, wall, "compile_pymc_model plus one tiny warm-up run", state)
+
+    def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
+        import nutpie
+
+        idata, wall, cpu = _timed(
+            nutpie.sample,
+            compiled.state,
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            cores=settings.resolved_cores(),
+            seed=settings.seed,
+            save_warmup=True,
+            progress_bar=False,
+        )
+        return SampleRun(idata, wall, cpu)
+
+
+@dataclass(frozen=True)
+class JaxNuts(Backend):
+    """numpyro or blackjax through pm.sample(nuts_sampler=...)."""
+
+    nuts_sampler: str = "numpyro"
+    chain_method: str = "parallel"
+
+    def compile(self, model, settings: SampleSettings) -> Compiled:
+        # pm.sample builds and jits a new JAX program inside every call, and nothing outside it can
+        # compile that program ahead: the compile step is one full first run. JAX's persistent
+        # compilation cache (harness.environment) lets later runs skip XLA compilation, so the
+        # compile time is estimated as this first run minus the next (warm) run.
+        first = self._run(model, settings)
+        return Compiled(self, model, None, "first run minus warm run (set after the next run)", first_run=first)
+
+    def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
+        run = self._run(compiled.model, settings)
+        if compiled.compile_seconds is None and compiled.first_run is not None:
+            compiled.compile_seconds = max(compiled.first_run.wall_seconds - run.wall_seconds, 0.0)
+        return run
+
+    def _run(self, model, settings: SampleSettings) -> SampleRun:
+        import pymc as pm
+
+        idata, wall, cpu = _timed(
+            pm.sample,
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            random_seed=settings.seed,
+            nuts_sampler=self.nuts_sampler,
+            nuts_sampler_kwargs={"chain_method": self.chain_method},
+            progressbar=False,
+            compute_convergence_checks=False,
+            model=model,
+        )
+        return SampleRun(idata, wall, cpu)
+
+
+_BACKENDS = (
+    PymcNuts("pymc", "PyMC's NUTS, model compiled to C (PyTensor's C-backed VM, mode CVM)", ("pymc",), mode="CVM"),
+    PymcNuts("pymc-numba", "PyMC's NUTS, model compiled with Numba", ("pymc", "numba"), mode="NUMBA"),
+    PymcNuts("pymc-jax", "PyMC's NUTS, model compiled with JAX", ("pymc", "jax"), mode="JAX"),
+    PymcNuts("pymc-pytorch", "PyMC's NUTS, model compiled with PyTorch", ("pymc", "torch"), mode="PYTORCH"),
+    Nutpie("nutpie-numba", "nutpie (Rust NUTS), Numba backend", ("pymc", "nutpie", "numba"), backend="numba"),
+    Nutpie(
+        "nutpie-jax",
+        "nutpie (Rust NUTS), JAX backend with JAX gradients",
+        ("pymc", "nutpie", "jax"),
+        backend="jax",
+        gradient_backend="jax",
+    ),
+    Nutpie(
+        "nutpie-jax-pytensor-grad",
+        "nutpie (Rust NUTS), JAX backend with PyTensor's symbolic gradients",
+        ("pymc", "nutpie", "jax"),
+        backend="jax",
+        gradient_backend="pytensor",
+    ),
+    JaxNuts("numpyro", "numpyro NUTS via pm.sample, chains on parallel JAX host devices", ("pymc", "jax", "numpyro")),
+    JaxNuts(
+        "numpyro-vectorized",
+        "numpyro NUTS via pm.sample, chains vectorized on one device",
+        ("pymc", "jax", "numpyro"),
+        chain_method="vectorized",
+    ),
+    JaxNuts(
+        "blackjax",
+        "blackjax NUTS via pm.sample, chains on parallel JAX host devices",
+        ("pymc", "jax", "blackjax"),
+        nuts_sampler="blackjax",
+    ),
+)
+
+BACKENDS: dict[str, Backend] = {backend.name: backend for backend in _BACKENDS}
+
+
+def backend_names() -> list[str]:
+    """The ten backend names, in the order of the notebook's table."""
+    return list(BACKENDS)
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called ``name``; an unknown name raises KeyError listing the valid names."""
+    try:
+        return BACKENDS[name]
+    except KeyError:
+        raise KeyError(f"unknown backend {name!r}; valid backends: {', '.join(BACKENDS)}") from None

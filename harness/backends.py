@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.cputime import CpuClock
+from harness.monitor import ResourceMonitor
 from harness.environment import DEFAULT_CHAINS
 
 
@@ -40,6 +40,7 @@ class SampleRun:
     idata: Any
     wall_seconds: float
     cpu_seconds: float
+    peak_rss_bytes: int | None = None
 
 
 @dataclass
@@ -54,13 +55,18 @@ class Compiled:
     first_run: SampleRun | None = field(default=None, repr=False)
 
 
-def _timed(fn, *args, **kwargs) -> tuple[Any, float, float]:
-    """Result, wall seconds and CPU seconds (this process and all it starts) of one call."""
-    with CpuClock() as cpu:
+def _measured(fn, *args, **kwargs) -> tuple[Any, float, ResourceMonitor]:
+    """Result, wall seconds and resources (CPU, peak memory of the process tree) of one call."""
+    with ResourceMonitor() as resources:
         wall0 = time.perf_counter()
         result = fn(*args, **kwargs)
         wall = time.perf_counter() - wall0
-    return result, wall, cpu.seconds
+    return result, wall, resources
+
+
+def _sample_run(fn, *args, **kwargs) -> SampleRun:
+    idata, wall, resources = _measured(fn, *args, **kwargs)
+    return SampleRun(idata, wall, resources.cpu_seconds, resources.peak_rss_bytes)
 
 
 def _accepts(fn, parameter: str) -> bool:
@@ -148,7 +154,7 @@ class PymcNuts(Backend):
             fn(x0)
             return fn, x0
 
-        state, wall, _ = _timed(build)
+        state, wall, _ = _measured(build)
         return Compiled(self, model, wall, "logp+gradient compiled and evaluated once", state)
 
     def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
@@ -167,8 +173,7 @@ class PymcNuts(Backend):
             compute_convergence_checks=False,
             model=compiled.model,
         )
-        idata, wall, cpu = _timed(pm.sample, **kwargs)
-        return SampleRun(idata, wall, cpu)
+        return _sample_run(pm.sample, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -197,13 +202,13 @@ class Nutpie(Backend):
             nutpie.sample(compiled, draws=2, tune=2, chains=1, cores=1, seed=0, progress_bar=False)
             return compiled
 
-        state, wall, _ = _timed(build)
+        state, wall, _ = _measured(build)
         return Compiled(self, model, wall, "compile_pymc_model plus one tiny warm-up run", state)
 
     def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
         import nutpie
 
-        idata, wall, cpu = _timed(
+        return _sample_run(
             nutpie.sample,
             compiled.state,
             draws=settings.draws,
@@ -214,7 +219,6 @@ class Nutpie(Backend):
             save_warmup=True,
             progress_bar=False,
         )
-        return SampleRun(idata, wall, cpu)
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ class JaxNuts(Backend):
     def _run(self, model, settings: SampleSettings) -> SampleRun:
         import pymc as pm
 
-        idata, wall, cpu = _timed(
+        return _sample_run(
             pm.sample,
             draws=settings.draws,
             tune=settings.tune,
@@ -253,7 +257,6 @@ class JaxNuts(Backend):
             compute_convergence_checks=False,
             model=model,
         )
-        return SampleRun(idata, wall, cpu)
 
 
 _BACKENDS = (

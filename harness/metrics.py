@@ -28,6 +28,7 @@ class Metrics:
     ess_per_second: float
     reference_error: float | None
     compile_seconds: float | None
+    peak_rss_bytes: int | None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +124,7 @@ def compute_metrics(run, reference: dict[str, Any] | None = None, compile_second
         ess_per_second=ess_bulk_mean / wall,
         reference_error=None if reference is None else reference_error(posterior, reference),
         compile_seconds=compile_seconds,
+        peak_rss_bytes=run.peak_rss_bytes,
     )
 
 

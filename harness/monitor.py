@@ -1,10 +1,11 @@
-"""CPU seconds of a block of work in this process and every process it starts.
+"""CPU seconds and peak memory of a block of work in this process and every process it starts.
 
 ``os.times()`` counts children only once they are waited for, and PyMC runs JAX-mode chains in
 forkserver grandchildren that this process never waits for. So the clock adds: this process's CPU,
 the exact CPU of reaped children (``children_user``/``children_system``), and, from a poller, the
 last CPU reading of every other descendant. A descendant loses at most the CPU it used between its
-last poll and its exit (POLL_SECONDS).
+last poll and its exit (POLL_SECONDS). Peak memory is the largest sum of resident set sizes over
+the process tree seen at a poll (shared pages count once per process).
 """
 
 from __future__ import annotations
@@ -25,8 +26,15 @@ def _cpu(process: psutil.Process) -> float | None:
     return times.user + times.system
 
 
-class CpuClock:
-    """Context manager; ``seconds`` holds the CPU time of the block once it has exited."""
+def _rss(process: psutil.Process) -> int:
+    try:
+        return process.memory_info().rss
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return 0
+
+
+class ResourceMonitor:
+    """Context manager; after the block, ``cpu_seconds`` and ``peak_rss_bytes`` hold its costs."""
 
     def __init__(self) -> None:
         self._me = psutil.Process()
@@ -34,7 +42,8 @@ class CpuClock:
         self._baseline: dict[tuple[int, float], float] = {}
         self._last: dict[tuple[int, float], float] = {}
         self._direct: set[tuple[int, float]] = set()
-        self.seconds: float | None = None
+        self.cpu_seconds: float | None = None
+        self.peak_rss_bytes = 0
 
     def _descendants(self) -> list[tuple[tuple[int, float], psutil.Process]]:
         found = []
@@ -49,16 +58,19 @@ class CpuClock:
         return found
 
     def _poll(self) -> None:
+        rss = _rss(self._me)
         for key, process in self._descendants():
             cpu = _cpu(process)
             if cpu is not None:
                 self._last[key] = cpu
+                rss += _rss(process)
+        self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
 
     def _run(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
             self._poll()
 
-    def __enter__(self) -> CpuClock:
+    def __enter__(self) -> ResourceMonitor:
         for key, process in self._descendants():
             cpu = _cpu(process)
             if cpu is not None:
@@ -78,7 +90,7 @@ class CpuClock:
             if key in self._direct and key not in alive:
                 continue  # reaped by this process: counted exactly in children_user/system
             descendants += cpu - self._baseline.get(key, 0.0)
-        self.seconds = self._own() - self._start_self + descendants
+        self.cpu_seconds = self._own() - self._start_self + descendants
 
     @staticmethod
     def _own() -> float:

@@ -1,0 +1,41 @@
+"""`python -m harness list` and `run`: the matrix and the metrics a newcomer sees."""
+
+import subprocess
+import sys
+
+from harness.backends import BACKENDS
+from harness.cli import matrix_rows
+
+import models
+
+
+def test_matrix_has_every_model_and_backend():
+    rows = {row[0]: row[2:] for row in matrix_rows()}
+    assert set(rows) == set(models.model_names())
+    assert len(rows) >= 7
+    for name, cells in rows.items():
+        assert len(cells) == len(BACKENDS)
+        for backend, cell in zip(BACKENDS, cells):
+            if name == "discrete_mixture" and not backend.startswith("pymc"):
+                assert cell.startswith("skip: discrete"), (name, backend, cell)
+            else:
+                assert cell == "runs", (name, backend, cell)
+
+
+def test_run_prints_metrics():
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "run", "eight_schools_noncentered", "nutpie-numba",
+         "--draws", "40", "--tune", "40", "--chains", "2"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for metric in ("ess_bulk_min", "grad_evals_per_ess", "seconds_per_ess", "parallel_efficiency", "compile_seconds"):
+        assert metric in result.stdout
+
+
+def test_unknown_names_are_usage_errors():
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "run", "eight_schools", "pymc"], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 2
+    assert "valid models" in result.stderr and "eight_schools_noncentered" in result.stderr

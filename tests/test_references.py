@@ -1,0 +1,41 @@
+"""Reference posteriors: converged runs only, names the model has, and known values where published."""
+
+import json
+
+import pytest
+
+import models
+
+FILES = sorted(models.REFERENCE_DIR.glob("*.json"))
+
+
+def test_references_exist_for_several_models():
+    assert {json.loads(p.read_text())["model"] for p in FILES} >= {
+        "eight_schools_noncentered",
+        "eight_schools_centered",
+        "radon_hierarchical",
+        "logistic_regression",
+    }
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_reference_is_converged_and_matches_its_model(path):
+    record = json.loads(path.read_text())
+    assert record["diagnostics"]["rhat_max"] < 1.01
+    assert record["diagnostics"]["divergences"] == 0
+    assert record["settings"]["chains"] * record["settings"]["draws"] >= 10_000
+    spec = models.get_model(record["model"])
+    assert spec.reference(record["size"]) == record
+    variables = {v.name for v in spec.build(record["size"]).unobserved_RVs}
+    for name, moments in record["summary"].items():
+        assert name.split("[")[0] in variables, name
+        assert moments["sd"] > 0
+
+
+def test_eight_schools_reference_matches_the_published_posterior():
+    # posteriordb's eight_schools_noncentered gold: mu 4.4 (sd 3.3), tau 3.6 (sd 3.2)
+    summary = models.get_model("eight_schools_centered").reference()["summary"]
+    assert summary["mu"]["mean"] == pytest.approx(4.4, abs=0.3)
+    assert summary["mu"]["sd"] == pytest.approx(3.3, abs=0.3)
+    assert summary["tau"]["mean"] == pytest.approx(3.6, abs=0.3)
+    assert summary["tau"]["sd"] == pytest.approx(3.2, abs=0.4)

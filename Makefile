@@ -10,7 +10,22 @@ MODEL ?= gp_latent
 BACKEND ?= nutpie-numba
 RUN_ARGS ?=
 
-.PHONY: setup blas test list run clean
+# asv: which PyMC history (mirror: built from PyPI by `make mirror`; github: the real repository),
+# which tier (PMB_TIER: tiny, quick, full) and which commits.
+PYMC_REPO ?= mirror
+MIRROR := .asv/pymc-mirror
+MIRROR_VERSIONS ?= 6.2.0 6.3.2 6.4.0
+ASV_CONFIG := $(if $(filter github,$(PYMC_REPO)),asv.conf.json,asv.mirror.conf.json)
+COMMITS ?= main^!
+BENCH ?=
+PMB_TIER ?= quick
+export PMB_TIER
+MACHINE ?= $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")
+# asv looks for python3.12 on PATH; pyenv's shim answers only inside a pyenv version.
+ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv
+ASV_RUN_FLAGS := --config $(ASV_CONFIG) --machine $(MACHINE) --show-stderr $(if $(BENCH),--bench "$(BENCH)")
+
+.PHONY: setup blas test list run clean mirror asv-config machine bench history check publish preview summary
 
 setup: $(VENV)/.installed blas
 
@@ -36,5 +51,36 @@ list: setup
 run: setup
 	$(PY) -m harness run $(MODEL) $(BACKEND) $(RUN_ARGS)
 
+# A local git history of PyMC, one commit per release, from PyPI's source distributions.
+mirror: setup
+	$(PY) scripts/build_mirror.py $(MIRROR) $(MIRROR_VERSIONS)
+
+asv-config: setup $(if $(filter github,$(PYMC_REPO)),,mirror)
+	$(if $(filter github,$(PYMC_REPO)),@true,$(PY) scripts/mirror_config.py)
+
+# Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
+machine: setup
+	$(PY) scripts/asv_machine.py $(MACHINE)
+
+# The main job: the quick tier over every model x backend at the newest PyMC release, the
+# notebook's table, and the dashboard. asv exits 2 when a benchmark fails: that is a result
+# (recorded as failed), not a reason to stop.
+bench: asv-config machine
+	$(ASV) run $(ASV_RUN_FLAGS) $(COMMITS) || test $$? -eq 2
+	$(PY) scripts/summary.py --machine $(MACHINE)
+	$(ASV) publish --config $(ASV_CONFIG)
+
+summary: setup
+	$(PY) scripts/summary.py --machine $(MACHINE)
+
+check: asv-config
+	$(ASV) check --config $(ASV_CONFIG)
+
+publish: asv-config
+	$(ASV) publish --config $(ASV_CONFIG)
+
+preview: asv-config
+	$(ASV) preview --config $(ASV_CONFIG)
+
 clean:
-	rm -rf $(VENV) .cache
+	rm -rf $(VENV) .cache .asv html asv.mirror.conf.json

@@ -12,7 +12,7 @@ import inspect
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from harness.monitor import ResourceMonitor
 from harness.environment import DEFAULT_CHAINS
@@ -81,6 +81,8 @@ class Backend:
     description: str
     requires: tuple[str, ...]
     supports_discrete = False
+    #: False where compiling cannot be done apart from a sampling run (numpyro, blackjax).
+    separable_compile = True
 
     def unavailable_reason(self) -> str | None:
         """Why this backend cannot run in this environment, or None when it can."""
@@ -113,6 +115,13 @@ class Backend:
     def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
         raise NotImplementedError
 
+    def gradient_evaluator(self, model) -> Callable[[], Any]:
+        """A compiled zero-argument call doing one logp+gradient evaluation, already warmed up.
+
+        Raises NotImplementedError with the reason where the backend exposes no such call.
+        """
+        raise NotImplementedError
+
 
 @dataclass(frozen=True)
 class PymcNuts(Backend):
@@ -140,22 +149,30 @@ class PymcNuts(Backend):
         # compile the same logp+gradient function here, in the same mode, and evaluate it once:
         # that is the compile cost, and it fills PyTensor's C/Numba/JAX caches that pm.sample's
         # own compile then hits (its graph rewriting and linking stay in the sampling time).
+        evaluate, wall, _ = _measured(self._logp_dlogp, model)
+        return Compiled(self, model, wall, "logp+gradient compiled and evaluated once", evaluate)
+
+    def _logp_dlogp(self, model) -> Callable[[], Any]:
+        """PyMC's NUTS logp+gradient function in this mode, evaluated once at the initial point."""
         from pymc.blocking import DictToArrayBijection
 
-        def build():
-            grad_vars = model.continuous_value_vars
-            kwargs = {"grad_vars": grad_vars, "mode": self.mode}
-            if _accepts(model.logp_dlogp_function, "ravel_inputs"):
-                kwargs["ravel_inputs"] = True
-            fn = model.logp_dlogp_function(**kwargs)
-            point = model.initial_point()
-            fn.set_extra_values(point)
-            x0 = DictToArrayBijection.map({v.name: point[v.name] for v in grad_vars})
-            fn(x0)
-            return fn, x0
+        grad_vars = model.continuous_value_vars
+        kwargs = {"grad_vars": grad_vars, "mode": self.mode}
+        if _accepts(model.logp_dlogp_function, "ravel_inputs"):
+            kwargs["ravel_inputs"] = True
+        fn = model.logp_dlogp_function(**kwargs)
+        point = model.initial_point()
+        fn.set_extra_values(point)
+        x0 = DictToArrayBijection.map({v.name: point[v.name] for v in grad_vars})
 
-        state, wall, _ = _measured(build)
-        return Compiled(self, model, wall, "logp+gradient compiled and evaluated once", state)
+        def evaluate():
+            return fn(x0)
+
+        evaluate()
+        return evaluate
+
+    def gradient_evaluator(self, model) -> Callable[[], Any]:
+        return self._logp_dlogp(model)
 
     def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
         import pymc as pm
@@ -205,6 +222,24 @@ class Nutpie(Backend):
         state, wall, _ = _measured(build)
         return Compiled(self, model, wall, "compile_pymc_model plus one tiny warm-up run", state)
 
+    def gradient_evaluator(self, model) -> Callable[[], Any]:
+        # nutpie evaluates its logp+gradient from Rust; the only public way to time that call
+        # is CompiledModel.benchmark_logp, which is tried here and reported when it fails.
+        import numpy as np
+        import nutpie
+
+        compiled = nutpie.compile_pymc_model(model, backend=self.backend, gradient_backend=self.gradient_backend)
+        try:
+            compiled.benchmark_logp(np.zeros(compiled.n_dim), 1, 1)
+        except Exception as error:
+            raise NotImplementedError(
+                f"nutpie {nutpie.__version__}: CompiledModel.benchmark_logp fails "
+                f"({type(error).__name__}: {error}); no public per-evaluation call to time"
+            ) from None
+        raise NotImplementedError(
+            f"nutpie {nutpie.__version__}: benchmark_logp works here but its output is not validated yet"
+        )
+
     def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
         import nutpie
 
@@ -225,6 +260,7 @@ class Nutpie(Backend):
 class JaxNuts(Backend):
     """numpyro or blackjax through pm.sample(nuts_sampler=...)."""
 
+    separable_compile = False
     nuts_sampler: str = "numpyro"
     chain_method: str = "parallel"
 
@@ -241,6 +277,22 @@ class JaxNuts(Backend):
         if compiled.compile_seconds is None and compiled.first_run is not None:
             compiled.compile_seconds = max(compiled.first_run.wall_seconds - run.wall_seconds, 0.0)
         return run
+
+    def gradient_evaluator(self, model) -> Callable[[], Any]:
+        # The same JAX logp that pm.sample hands numpyro and blackjax, with its gradient, jitted.
+        import jax
+        from pymc.sampling.jax import get_jaxified_logp
+
+        logp = get_jaxified_logp(model, negative_logp=False)
+        point = model.initial_point()
+        x0 = [jax.numpy.asarray(point[v.name]) for v in model.value_vars]
+        value_and_grad = jax.jit(jax.value_and_grad(logp))
+
+        def evaluate():
+            return jax.block_until_ready(value_and_grad(x0))
+
+        evaluate()
+        return evaluate
 
     def _run(self, model, settings: SampleSettings) -> SampleRun:
         import pymc as pm

@@ -1,0 +1,152 @@
+"""The suite's shared vocabulary: tiers, the (model, backend) grid, and the record of each run.
+
+A tier is chosen by one switch, the environment variable PMB_TIER (quick by default). The timed
+sampling benchmark saves the metrics of its first timed run as a record; the tracked benchmarks
+read that record, so a (model, backend) pair is sampled at most repeat + 1 times per commit and
+tier (the + 1: JAX samplers compile inside their first run, or a tracked benchmark that finds no
+record makes one run itself).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import models
+from harness.backends import BACKENDS, SampleSettings, get_backend
+
+RECORD_ROOT = Path(__file__).resolve().parent.parent / ".cache" / "runs"
+
+
+@dataclass(frozen=True)
+class Tier:
+    """What one tier samples, and how often."""
+
+    settings: SampleSettings
+    sizes: str  # "smallest" or "all" sizes of a model that scales
+    repeat: int
+    timeout: float
+    cold_compile: bool
+    models: tuple[str, ...] | None = None  # None: every model
+    description: str = field(default="", compare=False)
+
+
+TIERS = {
+    "tiny": Tier(
+        SampleSettings(draws=20, tune=20, chains=2, seed=1),
+        sizes="smallest",
+        repeat=1,
+        timeout=300,
+        cold_compile=False,
+        description="for the suite's own tests",
+    ),
+    "quick": Tier(
+        SampleSettings(draws=200, tune=200, chains=4, seed=1),
+        sizes="smallest",
+        repeat=2,
+        timeout=600,
+        cold_compile=False,
+        description="pull requests and make bench",
+    ),
+    "full": Tier(
+        SampleSettings(draws=250, tune=1000, chains=4, seed=1),
+        sizes="all",
+        repeat=3,
+        timeout=3600,
+        cold_compile=True,
+        description="nightly history: the notebook's settings at every size",
+    ),
+}
+
+
+def current_tier_name() -> str:
+    name = os.environ.get("PMB_TIER", "quick")
+    if name not in TIERS:
+        raise ValueError(f"PMB_TIER={name!r} is not a tier; valid tiers: {', '.join(TIERS)}")
+    return name
+
+
+TIER_NAME = current_tier_name()
+TIER = TIERS[TIER_NAME]
+
+
+def model_cases(tier: Tier = TIER) -> list[str]:
+    """Model parameter values: ``name`` for fixed-size models, ``name-size`` for scaling ones."""
+    cases = []
+    for spec in models.registry().values():
+        if tier.models is not None and spec.name not in tier.models:
+            continue
+        if not spec.sizes:
+            cases.append(spec.name)
+            continue
+        sizes = spec.sizes if tier.sizes == "all" else (min(spec.sizes),)
+        cases.extend(f"{spec.name}-{size}" for size in sizes)
+    return cases
+
+
+MODEL_CASES = model_cases()
+BACKEND_NAMES = list(BACKENDS)
+
+
+def parse_case(case: str) -> tuple[models.ModelSpec, int | None]:
+    """The model and size a model parameter value names."""
+    name, _, size = case.rpartition("-") if case[-1].isdigit() else (case, "", "")
+    spec = models.get_model(name)
+    return spec, spec.check_size(int(size) if size else None)
+
+
+def skip_unless_runnable(case: str, backend_name: str):
+    """The model spec, size and backend; NotImplementedError (an asv skip) with the reason if not."""
+    spec, size = parse_case(case)
+    backend = get_backend(backend_name)
+    reason = backend.skip_reason(spec)
+    if reason:
+        raise NotImplementedError(reason)
+    return spec, size, backend
+
+
+def record_path(case: str, backend_name: str) -> Path:
+    commit = os.environ.get("ASV_COMMIT", "working-tree")
+    env = os.environ.get("ASV_ENV_NAME", "current-python")
+    return RECORD_ROOT / commit / env / TIER_NAME / f"{case}--{backend_name}.json"
+
+
+def write_record(case: str, backend_name: str, metrics: dict, compile_method: str) -> dict:
+    record = {
+        "case": case,
+        "backend": backend_name,
+        "tier": TIER_NAME,
+        "settings": TIER.settings.__dict__,
+        "compile_method": compile_method,
+        "versions": package_versions(),
+        "metrics": metrics,
+    }
+    path = record_path(case, backend_name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=1))
+    tmp.replace(path)
+    return record
+
+
+def read_record(case: str, backend_name: str) -> dict | None:
+    """The saved record for this commit, environment and tier, if its settings still match."""
+    path = record_path(case, backend_name)
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text())
+    return record if record["settings"] == TIER.settings.__dict__ else None
+
+
+def package_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    versions = {}
+    for package in ("pymc", "pytensor", "nutpie", "numba", "jax", "numpyro", "blackjax", "torch", "arviz"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions

@@ -1,0 +1,37 @@
+"""Compile time from empty compile caches (full tier); warm compile time is tracked with sampling."""
+
+import os
+import tempfile
+
+from benchmarks.common import BACKEND_NAMES, MODEL_CASES, TIER, skip_unless_runnable
+
+
+def _use_fresh_caches():
+    # Before PyTensor, Numba or JAX is imported in this process: each reads its cache dir once.
+    root = tempfile.mkdtemp(prefix="pmb-cold-")
+    flags = os.environ.get("PYTENSOR_FLAGS", "")
+    os.environ["PYTENSOR_FLAGS"] = f"{flags},base_compiledir={root}/pytensor" if flags else f"base_compiledir={root}/pytensor"
+    os.environ["NUMBA_CACHE_DIR"] = f"{root}/numba"
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = f"{root}/jax"
+
+
+class CompileCold:
+    """Seconds to compile a model with every compile cache empty."""
+
+    params = (MODEL_CASES, BACKEND_NAMES)
+    param_names = ("model", "backend")
+    timeout = TIER.timeout
+
+    def setup(self, case, backend_name):
+        if not TIER.cold_compile:
+            raise NotImplementedError("cold compiles run in the full tier only")
+        _use_fresh_caches()
+        spec, size, backend = skip_unless_runnable(case, backend_name)
+        if not backend.separable_compile:
+            raise NotImplementedError("compile cannot be run apart from sampling; tracked with sampling")
+        self.backend, self.model = backend, spec.build(size)
+
+    def track_compile_cold_seconds(self, case, backend_name):
+        return self.backend.compile(self.model, TIER.settings).compile_seconds
+
+    track_compile_cold_seconds.unit = "seconds"

@@ -1,0 +1,121 @@
+"""Sampling runs: the timed run, and the metrics of that run tracked from its record."""
+
+from benchmarks.common import (
+    BACKEND_NAMES,
+    MODEL_CASES,
+    TIER,
+    read_record,
+    skip_unless_runnable,
+    write_record,
+)
+
+# One process samples one (model, backend): asv re-runs setup before every timed call, so the
+# compiled model is kept here and compiled once per process. _RUNS holds the timed runs.
+_COMPILED = {}
+_RUNS = []
+
+
+def _compiled(case, backend_name):
+    spec, size, backend = skip_unless_runnable(case, backend_name)
+    key = (case, backend_name)
+    if key not in _COMPILED:
+        _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings))
+    return _COMPILED[key]
+
+
+def _record_run(case, backend_name, run):
+    from harness.metrics import compute_metrics
+
+    spec, size, _, compiled = _compiled(case, backend_name)
+    metrics = compute_metrics(run, spec.reference(size), compiled.compile_seconds)
+    return write_record(case, backend_name, metrics.as_dict(), compiled.compile_method)
+
+
+class Sampling:
+    """Wall time of one sampling run (tune + draws, fixed seed), compiled beforehand."""
+
+    params = (MODEL_CASES, BACKEND_NAMES)
+    param_names = ("model", "backend")
+    number = 1
+    rounds = 1
+    repeat = TIER.repeat
+    warmup_time = 0
+    timeout = TIER.timeout
+
+    def setup(self, case, backend_name):
+        _compiled(case, backend_name)
+
+    def time_sample(self, case, backend_name):
+        _, _, backend, compiled = _compiled(case, backend_name)
+        _RUNS.append(backend.sample(compiled, TIER.settings))
+
+    def teardown(self, case, backend_name):
+        # The first timed run of this process becomes the record the tracked metrics read
+        # (asv calls teardown between timed calls too, where the metrics cost no timed time).
+        if len(_RUNS) == 1:
+            _record_run(case, backend_name, _RUNS[0])
+            _RUNS.append(None)
+
+
+def _track(metric, unit):
+    def track(self, case, backend_name):
+        value = self.record["metrics"][metric]
+        if value is None:
+            raise ValueError(f"{backend_name} reports no {metric} for {case}")
+        return value
+
+    track.unit = unit
+    track.__name__ = f"track_{metric}"
+    return track
+
+
+def _load_record(case, backend_name):
+    record = read_record(case, backend_name)
+    if record is None:  # no timed run recorded yet (a --bench selection without it): run once
+        _, _, backend, compiled = _compiled(case, backend_name)
+        record = _record_run(case, backend_name, backend.sample(compiled, TIER.settings))
+    return record
+
+
+# Class names start with "Sampling" so that asv, which runs benchmarks sorted by name, runs the
+# timed Sampling benchmark first and the tracked ones find its record.
+class SamplingMetrics:
+    """Metrics of the recorded sampling run; ESS and R-hat from ArviZ."""
+
+    params = (MODEL_CASES, BACKEND_NAMES)
+    param_names = ("model", "backend")
+    timeout = TIER.timeout
+
+    def setup(self, case, backend_name):
+        skip_unless_runnable(case, backend_name)
+        self.record = _load_record(case, backend_name)
+
+    # asv compares every number as lower-is-better: costs first; ESS is tracked for the graphs.
+    track_seconds_per_ess = _track("seconds_per_ess", "seconds per effective sample")
+    track_grad_evals_per_ess = _track("grad_evals_per_ess", "gradient evaluations per effective sample")
+    track_grad_evals = _track("grad_evals_draws", "gradient evaluations")
+    track_cpu_seconds = _track("cpu_seconds", "seconds")
+    track_parallel_efficiency = _track("parallel_efficiency", "CPU seconds per wall second")
+    track_compile_seconds = _track("compile_seconds", "seconds")
+    track_peak_memory = _track("peak_rss_bytes", "bytes")
+    track_divergences = _track("divergences", "divergences")
+    track_rhat_max = _track("rhat_max", "R-hat")
+    track_ess_bulk_min = _track("ess_bulk_min", "effective samples")
+    track_ess_bulk_mean = _track("ess_bulk_mean", "effective samples")
+    track_ess_tail_min = _track("ess_tail_min", "effective samples")
+
+
+class SamplingReference:
+    """Largest posterior-mean error of the recorded run against the model's reference, in sds."""
+
+    params = (MODEL_CASES, BACKEND_NAMES)
+    param_names = ("model", "backend")
+    timeout = TIER.timeout
+
+    def setup(self, case, backend_name):
+        spec, size, _ = skip_unless_runnable(case, backend_name)
+        if spec.reference(size) is None:
+            raise NotImplementedError(f"{case} has no reference posterior")
+        self.record = _load_record(case, backend_name)
+
+    track_reference_error = _track("reference_error", "reference sds")

@@ -20,7 +20,9 @@ COMMITS ?= main^!
 BENCH ?=
 PMB_TIER ?= quick
 export PMB_TIER
-MACHINE ?= $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")
+# Results of different tiers must not overwrite each other: the tier is part of the machine name.
+HARDWARE := $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")
+MACHINE ?= $(HARDWARE)-$(PMB_TIER)
 # asv looks for python3.12 on PATH; pyenv's shim answers only inside a pyenv version.
 ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv
 ASV_RUN_FLAGS := --config $(ASV_CONFIG) --machine $(MACHINE) --show-stderr $(if $(BENCH),--bench "$(BENCH)")

@@ -43,9 +43,9 @@ TIERS = {
         description="for the suite's own tests",
     ),
     "quick": Tier(
-        SampleSettings(draws=200, tune=200, chains=4, seed=1),
+        SampleSettings(draws=100, tune=100, chains=4, seed=1),
         sizes="smallest",
-        repeat=2,
+        repeat=1,
         timeout=600,
         cold_compile=False,
         description="pull requests and make bench",
@@ -114,14 +114,23 @@ def record_path(case: str, backend_name: str) -> Path:
 
 
 def write_record(case: str, backend_name: str, metrics: dict, compile_method: str) -> dict:
+    """Save the metrics of a run for the tracked benchmarks of the same commit and tier."""
+    return _save(case, backend_name, {"compile_method": compile_method, "metrics": metrics})
+
+
+def write_failure(case: str, backend_name: str, error: str) -> dict:
+    """Save that compiling or sampling failed, and how."""
+    return _save(case, backend_name, {"failure": error})
+
+
+def _save(case: str, backend_name: str, content: dict) -> dict:
     record = {
         "case": case,
         "backend": backend_name,
         "tier": TIER_NAME,
         "settings": TIER.settings.__dict__,
-        "compile_method": compile_method,
         "versions": package_versions(),
-        "metrics": metrics,
+        **content,
     }
     path = record_path(case, backend_name)
     path.parent.mkdir(parents=True, exist_ok=True)

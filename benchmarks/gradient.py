@@ -12,7 +12,7 @@ class Gradient:
     param_names = ("model", "backend")
     number = 1
     rounds = 1
-    repeat = (20, 200, 3.0)  # at least 20 samples, at most 200 or 3 s of samples
+    repeat = (20, 200, 1.0)  # at least 20 samples, at most 200 or 1 s of samples
     warmup_time = 0.2
     timeout = 300
 

@@ -1,13 +1,18 @@
 """Sampling runs: the timed run, and the metrics of that run tracked from its record."""
 
+from contextlib import contextmanager
+
 from benchmarks.common import (
     BACKEND_NAMES,
     MODEL_CASES,
     TIER,
+    parse_case,
     read_record,
     skip_unless_runnable,
+    write_failure,
     write_record,
 )
+from harness.backends import get_backend
 
 # One process samples one (model, backend): asv re-runs setup before every timed call, so the
 # compiled model is kept here and compiled once per process. _RUNS holds the timed runs.
@@ -16,11 +21,29 @@ _RUNS = []
 
 
 def _compiled(case, backend_name):
-    spec, size, backend = skip_unless_runnable(case, backend_name)
     key = (case, backend_name)
     if key not in _COMPILED:
-        _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings))
+        spec, size, backend = skip_unless_runnable(case, backend_name)
+        with _failures_recorded(case, backend_name):
+            _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings))
     return _COMPILED[key]
+
+
+@contextmanager
+def _failures_recorded(case, backend_name):
+    # A failed compile or run is recorded too, so the tracked benchmarks fail at once instead of
+    # each sampling again into the same error.
+    try:
+        yield
+    except Exception as error:
+        write_failure(case, backend_name, f"{type(error).__name__}: {error}")
+        raise
+
+
+def _sample(case, backend_name):
+    _, _, backend, compiled = _compiled(case, backend_name)
+    with _failures_recorded(case, backend_name):
+        return backend.sample(compiled, TIER.settings)
 
 
 def _record_run(case, backend_name, run):
@@ -46,8 +69,7 @@ class Sampling:
         _compiled(case, backend_name)
 
     def time_sample(self, case, backend_name):
-        _, _, backend, compiled = _compiled(case, backend_name)
-        _RUNS.append(backend.sample(compiled, TIER.settings))
+        _RUNS.append(_sample(case, backend_name))
 
     def teardown(self, case, backend_name):
         # The first timed run of this process becomes the record the tracked metrics read
@@ -70,10 +92,16 @@ def _track(metric, unit):
 
 
 def _load_record(case, backend_name):
+    """The recorded run; checks that need no backend import come first (one process per metric)."""
+    spec, size = parse_case(case)
+    reason = get_backend(backend_name).unsupported_reason(spec)
+    if reason:
+        raise NotImplementedError(reason)
     record = read_record(case, backend_name)
     if record is None:  # no timed run recorded yet (a --bench selection without it): run once
-        _, _, backend, compiled = _compiled(case, backend_name)
-        record = _record_run(case, backend_name, backend.sample(compiled, TIER.settings))
+        record = _record_run(case, backend_name, _sample(case, backend_name))
+    if "failure" in record:
+        raise RuntimeError(f"the sampling run failed: {record['failure']}")
     return record
 
 
@@ -87,7 +115,6 @@ class SamplingMetrics:
     timeout = TIER.timeout
 
     def setup(self, case, backend_name):
-        skip_unless_runnable(case, backend_name)
         self.record = _load_record(case, backend_name)
 
     # asv compares every number as lower-is-better: costs first; ESS is tracked for the graphs.
@@ -113,7 +140,7 @@ class SamplingReference:
     timeout = TIER.timeout
 
     def setup(self, case, backend_name):
-        spec, size, _ = skip_unless_runnable(case, backend_name)
+        spec, size = parse_case(case)
         if spec.reference(size) is None:
             raise NotImplementedError(f"{case} has no reference posterior")
         self.record = _load_record(case, backend_name)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import math
 import sys
 from pathlib import Path
 
+WALL = "sampling.Sampling.time_sample"
 COLUMNS = {
-    "sampling.Sampling.time_sample": "wall s",
+    WALL: "wall s",
     "sampling.SamplingMetrics.track_cpu_seconds": "CPU s",
     "sampling.SamplingMetrics.track_ess_bulk_min": "min ESS",
     "sampling.SamplingMetrics.track_ess_bulk_mean": "mean ESS",
@@ -25,37 +27,41 @@ COLUMNS = {
 }
 
 
-def _newest(results_dir: Path, machine: str | None, commit: str | None):
-    from asv.results import iter_results
-
-    machines = [p for p in results_dir.iterdir() if p.is_dir()] if machine is None else [results_dir / machine]
-    found = [r for m in machines for r in iter_results(str(m))]
+def _result_files(results_dir: Path, machine: str | None, commit: str | None) -> list[dict]:
+    """asv's result files (read raw: asv's reader turns failed None into NaN) of the newest commit."""
+    machines = [results_dir / machine] if machine else [p for p in results_dir.iterdir() if p.is_dir()]
+    found = [
+        json.loads(path.read_text())
+        for folder in machines
+        for path in sorted(folder.glob("*.json"))
+        if path.name != "machine.json"
+    ]
     if commit:
-        found = [r for r in found if r.commit_hash.startswith(commit)]
+        found = [r for r in found if r["commit_hash"].startswith(commit)]
     if not found:
         raise SystemExit(f"no asv results in {results_dir} (machine={machine}, commit={commit})")
-    newest = max(found, key=lambda r: r.date or 0)
-    return [r for r in found if r.commit_hash == newest.commit_hash]
+    newest = max(found, key=lambda r: r["date"])
+    return [r for r in found if r["commit_hash"] == newest["commit_hash"]]
 
 
-def summary_table(results) -> "pd.DataFrame":
+def summary_table(results: list[dict]) -> "pd.DataFrame":
     """One row per (model, backend, environment), one column per summary metric."""
     import pandas as pd
 
     rows = {}
     for result in results:
-        for key in set(COLUMNS) & set(result.get_all_result_keys()):
-            params = result.get_result_params(key)
-            values = result.get_result_value(key, params)
-            for (case, backend), value in zip(itertools.product(*params), values):
-                row = rows.setdefault((case.strip("'"), backend.strip("'"), result.env_name), {})
+        for key in set(COLUMNS) & set(result["results"]):
+            entry = dict(zip(result["result_columns"], result["results"][key]))
+            models, backends = ([p.strip("'") for p in values] for values in entry["params"])
+            for (case, backend), value in zip(itertools.product(models, backends), entry["result"]):
+                row = rows.setdefault((case, backend, result["env_name"]), {})
                 row[COLUMNS[key]] = value
-    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=list(COLUMNS.values()))
+                if key == WALL:
+                    # asv writes null for a failed combination and NaN for a skipped one (or one
+                    # a --bench selection left out); pandas would make both NaN.
+                    row["status"] = "failed" if value is None else "skipped" if math.isnan(value) else "ok"
+    frame = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=["status", *COLUMNS.values()])
     frame.index.names = ["model", "backend", "env"]
-    # asv writes NaN for a skipped combination and null (None) for a failed one.
-    wall = frame["wall s"]
-    # (asv also writes NaN for combinations a --bench selection left out: "skipped" covers both.)
-    frame.insert(0, "status", ["failed" if v is None else "skipped" if math.isnan(v) else "ok" for v in wall])
     numeric = frame[list(COLUMNS.values())].apply(pd.to_numeric, errors="coerce")
     frame["ESS/s"] = numeric["mean ESS"] / numeric["wall s"]
     return frame
@@ -70,9 +76,9 @@ def main(argv=None) -> int:
 
     from tabulate import tabulate
 
-    results = _newest(Path(args.results), args.machine, args.commit)
+    results = _result_files(Path(args.results), args.machine, args.commit)
     frame = summary_table(results)
-    print(f"PyMC commit {results[0].commit_hash[:10]}, machine {args.machine or 'any'}")
+    print(f"PyMC commit {results[0]['commit_hash'][:10]}, machine {args.machine or 'any'}")
     shown_columns = ["status", "wall s", "CPU s", "min ESS", "mean ESS", "ESS/s", "parallel eff.", "compile s"]
     for model, table in frame.groupby(level="model", sort=True):
         table = table.droplevel(["model", "env"]).sort_values("ESS/s", ascending=False, na_position="last")

@@ -75,6 +75,13 @@ bench: asv-config machine
 	$(PY) scripts/summary.py --machine $(MACHINE)
 	$(ASV) publish --config $(ASV_CONFIG)
 
+# The suite over a range of PyMC commits (asv syntax; ALL = every release in the mirror), resumable:
+# benchmarks that already have results for a commit are skipped.
+RANGE ?= ALL
+history: asv-config machine
+	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
+	$(ASV) publish --config $(ASV_CONFIG)
+
 summary: setup
 	$(PY) scripts/summary.py --machine $(MACHINE)
 

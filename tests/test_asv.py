@@ -103,3 +103,16 @@ def test_end_to_end_run_from_the_mirror_records_values_and_skips(tmp_path):
         values = _values(results, key)
         assert check(values["eight_schools_noncentered|pymc"]), (key, values)
         assert math.isnan(values["eight_schools_noncentered|nutpie-numba"]), (key, values)
+
+
+def test_nutpie_config_runs_the_same_suite_with_pymc_pinned():
+    pymc_config = load_json(str(ROOT / "asv.conf.json"), js_comments=True)
+    nutpie_config = load_json(str(ROOT / "asv.nutpie.conf.json"), js_comments=True)
+    assert nutpie_config["repo"].endswith("pymc-devs/nutpie.git")
+    assert nutpie_config["benchmark_dir"] == pymc_config["benchmark_dir"]
+    assert nutpie_config["matrix"]["req"]["pymc"] == ["6.4.0"]
+    assert "nutpie" not in nutpie_config["matrix"]["req"]
+    # every backend pin of the PyMC config holds here too, so the two histories measure alike
+    for package, versions in pymc_config["matrix"]["req"].items():
+        if package != "nutpie":
+            assert nutpie_config["matrix"]["req"][package] == versions, package

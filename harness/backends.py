@@ -207,14 +207,19 @@ class Nutpie(Backend):
             return f"nutpie {nutpie.__version__} has no gradient_backend option"
         return None
 
+    def _compile_pymc_model(self, model):
+        import nutpie
+
+        kwargs = {"backend": self.backend}
+        if _accepts(nutpie.compile_pymc_model, "gradient_backend"):
+            kwargs["gradient_backend"] = self.gradient_backend
+        return nutpie.compile_pymc_model(model, **kwargs)
+
     def compile(self, model, settings: SampleSettings) -> Compiled:
         import nutpie
 
         def build():
-            kwargs = {"backend": self.backend}
-            if _accepts(nutpie.compile_pymc_model, "gradient_backend"):
-                kwargs["gradient_backend"] = self.gradient_backend
-            compiled = nutpie.compile_pymc_model(model, **kwargs)
+            compiled = self._compile_pymc_model(model)
             # JAX traces and jits on the first evaluation: one tiny run makes sure that happened.
             nutpie.sample(compiled, draws=2, tune=2, chains=1, cores=1, seed=0, progress_bar=False)
             return compiled
@@ -228,7 +233,7 @@ class Nutpie(Backend):
         import numpy as np
         import nutpie
 
-        compiled = nutpie.compile_pymc_model(model, backend=self.backend, gradient_backend=self.gradient_backend)
+        compiled = self._compile_pymc_model(model)
         try:
             compiled.benchmark_logp(np.zeros(compiled.n_dim), 1, 1)
         except Exception as error:

@@ -118,9 +118,9 @@ def write_record(case: str, backend_name: str, metrics: dict, compile_method: st
     return _save(case, backend_name, {"compile_method": compile_method, "metrics": metrics})
 
 
-def write_failure(case: str, backend_name: str, error: str) -> dict:
-    """Save that compiling or sampling failed, and how."""
-    return _save(case, backend_name, {"failure": error})
+def write_failure(case: str, backend_name: str, error: str, skipped: bool = False) -> dict:
+    """Save that compiling or sampling failed (or raised NotImplementedError: a skip), and how."""
+    return _save(case, backend_name, {"skipped" if skipped else "failure": error})
 
 
 def _save(case: str, backend_name: str, content: dict) -> dict:

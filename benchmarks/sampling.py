@@ -35,6 +35,9 @@ def _failures_recorded(case, backend_name):
     # each sampling again into the same error.
     try:
         yield
+    except NotImplementedError as error:  # the backend cannot run this model: a skip for asv
+        write_failure(case, backend_name, str(error), skipped=True)
+        raise
     except Exception as error:
         write_failure(case, backend_name, f"{type(error).__name__}: {error}")
         raise
@@ -100,6 +103,8 @@ def _load_record(case, backend_name):
     record = read_record(case, backend_name)
     if record is None:  # no timed run recorded yet (a --bench selection without it): run once
         record = _record_run(case, backend_name, _sample(case, backend_name))
+    if "skipped" in record:
+        raise NotImplementedError(record["skipped"])
     if "failure" in record:
         raise RuntimeError(f"the sampling run failed: {record['failure']}")
     return record

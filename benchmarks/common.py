@@ -29,7 +29,6 @@ class Tier:
     repeat: int
     timeout: float
     cold_compile: bool
-    models: tuple[str, ...] | None = None  # None: every model
     description: str = field(default="", compare=False)
 
 
@@ -76,8 +75,6 @@ def model_cases(tier: Tier = TIER) -> list[str]:
     """Model parameter values: ``name`` for fixed-size models, ``name-size`` for scaling ones."""
     cases = []
     for spec in models.registry().values():
-        if tier.models is not None and spec.name not in tier.models:
-            continue
         if not spec.sizes:
             cases.append(spec.name)
             continue

@@ -23,9 +23,3 @@ def blas_problem() -> str | None:
         return f"PyTensor's C backend does not call BLAS with blas__ldflags={ldflags!r} (ops: {sorted(ops)}); {FIX}"
     return None
 
-
-def blas_description() -> str:
-    """The BLAS the C backend links, as PyTensor's link flags, or the problem."""
-    import pytensor
-
-    return blas_problem() or f"blas__ldflags={pytensor.config.blas__ldflags}"

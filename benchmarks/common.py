@@ -87,6 +87,13 @@ MODEL_CASES = model_cases()
 BACKEND_NAMES = list(BACKENDS)
 
 
+class ModelBackendGrid:
+    """The parameters of every benchmark: each model case of the tier crossed with each backend."""
+
+    params = (MODEL_CASES, BACKEND_NAMES)
+    param_names = ("model", "backend")
+
+
 def parse_case(case: str) -> tuple[models.ModelSpec, int | None]:
     """The model and size a model parameter value names."""
     name, _, size = case.rpartition("-") if case[-1].isdigit() else (case, "", "")

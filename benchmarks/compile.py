@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-from benchmarks.common import BACKEND_NAMES, MODEL_CASES, TIER, skip_unless_runnable
+from benchmarks.common import TIER, ModelBackendGrid, skip_unless_runnable
 
 
 def _use_fresh_caches():
@@ -15,11 +15,9 @@ def _use_fresh_caches():
     os.environ["JAX_COMPILATION_CACHE_DIR"] = f"{root}/jax"
 
 
-class _CompileCold:
+class _CompileCold(ModelBackendGrid):
     """Seconds to compile a model with every compile cache empty (full tier only)."""
 
-    params = (MODEL_CASES, BACKEND_NAMES)
-    param_names = ("model", "backend")
     timeout = TIER.timeout
 
     def setup(self, case, backend_name):

@@ -1,15 +1,13 @@
 """One logp+gradient evaluation of the compiled model: the low-noise measure of compute speed."""
 
-from benchmarks.common import BACKEND_NAMES, MODEL_CASES, skip_unless_runnable
+from benchmarks.common import ModelBackendGrid, skip_unless_runnable
 
 _EVALUATORS = {}
 
 
-class Gradient:
+class Gradient(ModelBackendGrid):
     """Seconds per logp+gradient evaluation at the initial point, warmed up (JIT done)."""
 
-    params = (MODEL_CASES, BACKEND_NAMES)
-    param_names = ("model", "backend")
     number = 1
     rounds = 1
     repeat = (20, 200, 1.0)  # at least 20 samples, at most 200 or 1 s of samples

@@ -3,8 +3,7 @@
 from contextlib import contextmanager
 
 from benchmarks.common import (
-    BACKEND_NAMES,
-    MODEL_CASES,
+    ModelBackendGrid,
     TIER,
     parse_case,
     read_record,
@@ -57,11 +56,9 @@ def _record_run(case, backend_name, run):
     return write_record(case, backend_name, metrics.as_dict(), compiled.compile_method)
 
 
-class Sampling:
+class Sampling(ModelBackendGrid):
     """Wall time of one sampling run (tune + draws, fixed seed), compiled beforehand."""
 
-    params = (MODEL_CASES, BACKEND_NAMES)
-    param_names = ("model", "backend")
     number = 1
     rounds = 1
     repeat = TIER.repeat
@@ -112,11 +109,9 @@ def _load_record(case, backend_name):
 
 # Class names start with "Sampling" so that asv, which runs benchmarks sorted by name, runs the
 # timed Sampling benchmark first and the tracked ones find its record.
-class SamplingMetrics:
+class SamplingMetrics(ModelBackendGrid):
     """Metrics of the recorded sampling run; ESS and R-hat from ArviZ."""
 
-    params = (MODEL_CASES, BACKEND_NAMES)
-    param_names = ("model", "backend")
     timeout = TIER.timeout
 
     def setup(self, case, backend_name):
@@ -137,11 +132,9 @@ class SamplingMetrics:
     track_ess_tail_min = _track("ess_tail_min", "effective samples")
 
 
-class SamplingReference:
+class SamplingReference(ModelBackendGrid):
     """Largest posterior-mean error of the recorded run against the model's reference, in sds."""
 
-    params = (MODEL_CASES, BACKEND_NAMES)
-    param_names = ("model", "backend")
     timeout = TIER.timeout
 
     def setup(self, case, backend_name):

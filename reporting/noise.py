@@ -1,0 +1,84 @@
+"""`make noise`: the A/A control. The same code measured twice; its spread sets compare's thresholds.
+
+    python -m reporting noise BASE HEAD [--machine M] [--write [reporting/thresholds.json]]
+
+BASE and HEAD hold the same code: a release and the mirror's empty ``aa`` commit on top of it
+(scripts/inject_changes.py), each run in full, one after the other.
+
+Per family of speed benchmark: how far head/base strays from 1 (median, 90th percentile, largest).
+The threshold of a family is 1.5 x its largest A/A deviation, rounded up to 5 % (at least 5 %):
+an A/A compare then flags nothing, by construction, and a real change must exceed what the
+machine alone produced. Algorithmic metrics must be identical; the report says whether they are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from reporting.compare import (
+    ALGORITHMIC,
+    SPEED_FAMILIES,
+    THRESHOLDS,
+    Side,
+    algorithmic_changes,
+    paired,
+    ran_on_both,
+    side_rows,
+)
+
+MARGIN = 1.5
+STEP = 0.05
+
+
+def spread(pairs: pd.DataFrame) -> pd.DataFrame:
+    ran = ran_on_both(pairs, SPEED_FAMILIES)
+    ran = ran[ran["value_base"] > 0].copy()  # no ratio to a zero (a compile served from cache)
+    ran["family"] = ran["benchmark"].map(SPEED_FAMILIES)
+    ran["deviation"] = (ran["value_head"] / ran["value_base"] - 1).abs()
+    table = ran.groupby("family")["deviation"].agg(
+        pairs="count", median="median", p90=lambda d: d.quantile(0.9), largest="max")
+    table["threshold"] = [max(STEP, math.ceil(MARGIN * largest / STEP) * STEP) for largest in table["largest"]]
+    return table
+
+
+def main(args) -> int:
+    base_rows = side_rows(Path(args.results), Side(args.base, args.machine))
+    head_rows = side_rows(Path(args.results), Side(args.head, args.machine))
+    pairs = paired(base_rows, head_rows)
+    table = spread(pairs)
+    algorithmic = ran_on_both(pairs, ALGORITHMIC)
+    changed = algorithmic_changes(pairs)
+    commits = [rows["commit"].iloc[0] for rows in (base_rows, head_rows)]
+    print(f"A/A: {commits[0][:10]} vs {commits[1][:10]} on {base_rows['machine'].iloc[0]}\n")
+    print(table.to_markdown(floatfmt=".3f"))
+    print(f"\nalgorithmic metrics: {len(algorithmic) - len(changed)} of {len(algorithmic)} identical")
+    if len(changed):
+        print(changed[["model", "backend", "metric", "value_base", "value_head"]].to_markdown(index=False))
+    if args.write:
+        document = {
+            "measured": str(date.today()),
+            "commits": commits,
+            "machine": base_rows["machine"].iloc[0],
+            "rule": f"{MARGIN} x the largest A/A deviation, rounded up to {STEP:.0%}",
+            "spread": table.drop(columns="threshold").round(4).to_dict(orient="index"),
+            "algorithmic_identical": f"{len(algorithmic) - len(changed)} of {len(algorithmic)}",
+            "thresholds": table["threshold"].round(2).to_dict(),
+        }
+        Path(args.write).write_text(json.dumps(document, indent=1) + "\n")
+        print(f"\nthresholds written to {args.write}", file=sys.stderr)
+    return 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("base", help="first commit (hash prefix)")
+    parser.add_argument("head", help="second commit with the same code (hash prefix)")
+    parser.add_argument("--results", default="results")
+    parser.add_argument("--machine", default=None, help="asv machine name of the results")
+    parser.add_argument("--write", nargs="?", const=str(THRESHOLDS), default=None,
+                        help=f"write the thresholds (default path {THRESHOLDS})")

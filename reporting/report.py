@@ -1,0 +1,104 @@
+"""`make report`: the notebook's table and figure per model, the ESS/s heatmap and history lines.
+
+    python -m reporting report [--results results] [--machine M] [--commit HASH] [--out html/report]
+                               [--metric sampling.Sampling.time_sample]
+
+Writes into --out: <model>.md and <model>.csv (the table, sorted by ESS/s), <model>.png (the
+four-panel figure), heatmap.png, history-<metric>.png, and report.json (what was written, for the
+landing page). A pair that failed or was skipped says so in every table and figure; never zero.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from reporting import figures, versions
+from reporting.results import TRACKED, WALL, result_files, select_commit, summary_table, tidy
+
+
+def model_sizes(cases) -> dict[str, int]:
+    """Number of unobserved values of each model case: the order of the heatmap's rows."""
+    from benchmarks.common import parse_case
+    from harness.cli import count_parameters
+
+    sizes = {}
+    for case in cases:
+        spec, size = parse_case(case)
+        sizes[case] = count_parameters(spec.build(size))
+    return sizes
+
+
+def history_series(frame: pd.DataFrame, metric: str, known_versions: dict) -> pd.DataFrame:
+    """The chosen metric's values across commits, labelled by PyMC version where known."""
+    chosen = frame[frame["benchmark"] == metric].copy()
+    if chosen.empty:
+        metrics = sorted(frame["benchmark"].unique())
+        raise SystemExit(f"no results for metric {metric!r}; metrics with results: {', '.join(metrics)}")
+    chosen["label"] = [versions.label(commit, known_versions) for commit in chosen["commit"]]
+    return chosen
+
+
+def write_report(results_dir: Path, out: Path, machine: str | None, commit: str | None, metric: str,
+                 say=print) -> dict:
+    frame = tidy(result_files(results_dir, machine))
+    if machine is None and frame["machine"].nunique() > 1:
+        raise SystemExit(f"results from several machines ({', '.join(sorted(frame['machine'].unique()))}): "
+                         "choose one with --machine")
+    chosen = select_commit(frame, commit)
+    known_versions = versions.load(results_dir)
+    commit = chosen["commit"].iloc[0]
+    table = summary_table(chosen)
+    out.mkdir(parents=True, exist_ok=True)
+    cases = sorted(table.index.get_level_values("model").unique())
+    sizes = model_sizes(cases)
+    written = {"commit": commit, "label": versions.label(commit, known_versions),
+               "machine": chosen["machine"].iloc[0], "versions": known_versions.get(commit, {}), "models": []}
+
+    for number, case in enumerate(sorted(cases, key=sizes.get), start=1):
+        say(f"[{number}/{len(cases)}] {case}: table and figure")
+        model_table = table.xs(case, level="model").droplevel("env")
+        model_table = model_table.sort_values("ESS/s", ascending=False, na_position="last")
+        model_table.to_csv(out / f"{case}.csv", float_format="%.6g")
+        shown = model_table.astype(object).where(model_table.notna(), None)
+        (out / f"{case}.md").write_text(shown.to_markdown(floatfmt=".3g", missingval="-") + "\n")
+        figures.four_panel(model_table, f"{case} ({sizes[case]} unobserved values), {written['label']}",
+                           out / f"{case}.png")
+        written["models"].append({"model": case, "size": sizes[case], "table": f"{case}.md",
+                                  "csv": f"{case}.csv", "figure": f"{case}.png"})
+
+    say("heatmap of ESS/s, models by size")
+    order = sorted(cases, key=sizes.get)
+    flat = table.droplevel("env")
+    ess = flat["ESS/s"].unstack("backend").reindex(order)
+    status = flat["status"].unstack("backend").reindex(index=order, columns=ess.columns).fillna("skipped")
+    ess.index = status.index = [f"{case} ({sizes[case]})" for case in order]
+    figures.heatmap(ess, status, f"ESS/s, {written['label']} on {written['machine']}", out / "heatmap.png")
+    written["heatmap"] = "heatmap.png"
+
+    say(f"history of {metric} across {frame['commit'].nunique()} commits")
+    same_setup = (frame["machine"] == written["machine"]) & (frame["env"] == chosen["env"].iloc[0])
+    series = history_series(frame[same_setup], metric, known_versions)
+    name = metric.rsplit(".", 1)[-1]
+    figures.history(series, name, "seconds" if name.startswith("time_") else name.removeprefix("track_"),
+                    out / f"history-{name}.png")
+    written["history"] = f"history-{name}.png"
+    (out / "report.json").write_text(json.dumps(written, indent=1) + "\n")
+    say(f"report written to {out}")
+    return written
+
+
+def main(args) -> int:
+    write_report(Path(args.results), Path(args.out), args.machine, args.commit, args.metric)
+    return 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--results", default="results")
+    parser.add_argument("--machine", default=None, help="asv machine name (results/<machine>)")
+    parser.add_argument("--commit", default=None, help="commit hash prefix; the newest by default")
+    parser.add_argument("--out", default="html/report")
+    parser.add_argument("--metric", default=WALL,
+                        help=f"benchmark for the history plot, e.g. {TRACKED}seconds_per_ess")

@@ -1,0 +1,127 @@
+"""asv's result files as one tidy table: a row per machine, commit, environment, benchmark and pair.
+
+The files are read raw: asv's own reader turns a failed benchmark (null) into NaN, and a report
+must tell a failure from a skip (NaN) and both from a number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+WALL = "sampling.Sampling.time_sample"
+GRADIENT = "gradient.Gradient.time_logp_dlogp"
+TRACKED = "sampling.SamplingMetrics.track_"
+
+# The notebook's table (wall, CPU, min and mean ESS, ESS/s, parallel efficiency) plus compile time
+# and gradient evaluations per effective sample; ESS/s is derived (mean ESS / wall), as there.
+TABLE_COLUMNS = {
+    WALL: "wall s",
+    TRACKED + "cpu_seconds": "CPU s",
+    TRACKED + "ess_bulk_min": "min ESS",
+    TRACKED + "ess_bulk_mean": "mean ESS",
+    TRACKED + "parallel_efficiency": "parallel eff.",
+    TRACKED + "compile_seconds": "compile s",
+    TRACKED + "grad_evals_per_ess": "grad evals/ESS",
+}
+SHOWN_COLUMNS = ["status", "wall s", "CPU s", "min ESS", "mean ESS", "ESS/s", "parallel eff.", "compile s",
+                 "grad evals/ESS"]
+STAT_COLUMNS = {"stats_ci_99_a": "ci_low", "stats_ci_99_b": "ci_high", "stats_q_25": "q25", "stats_q_75": "q75"}
+
+
+def result_files(results_dir: Path, machine: str | None = None) -> list[dict]:
+    """Every asv result file under results_dir (one machine's, if named), parsed."""
+    results_dir = Path(results_dir)
+    if machine:
+        folders = [results_dir / machine]
+        if not folders[0].is_dir():
+            known = sorted(p.name for p in results_dir.iterdir() if (p / "machine.json").exists())
+            raise SystemExit(f"no results for machine {machine!r} in {results_dir}; machines: {', '.join(known)}")
+    else:
+        folders = sorted(p for p in results_dir.iterdir() if (p / "machine.json").exists())
+    return [
+        json.loads(path.read_text())
+        for folder in folders
+        for path in sorted(folder.glob("*.json"))
+        if path.name not in ("machine.json", "versions.json")
+    ]
+
+
+def status_of(value) -> str:
+    """asv writes null for a failed benchmark and NaN for a skipped one (or one not selected)."""
+    if value is None:
+        return "failed"
+    return "skipped" if isinstance(value, float) and math.isnan(value) else "ok"
+
+
+def tidy(results: list[dict]) -> pd.DataFrame:
+    """One row per (machine, commit, env, benchmark, model, backend): value, status, spread."""
+    rows = []
+    for result in results:
+        for benchmark, raw in result["results"].items():
+            entry = dict(zip(result["result_columns"], raw))
+            if not entry.get("params"):
+                continue  # not a (model, backend) benchmark
+            names = [[p.strip("'") for p in values] for values in entry["params"]]
+            pairs = list(itertools.product(*names))
+            values = entry["result"] if entry["result"] is not None else [None] * len(pairs)
+            for index, (pair, value) in enumerate(zip(pairs, values)):
+                row = {
+                    "machine": result["params"]["machine"],
+                    "commit": result["commit_hash"],
+                    "date": pd.to_datetime(result["date"], unit="ms"),
+                    "env": result["env_name"],
+                    "benchmark": benchmark,
+                    "model": pair[0],
+                    "backend": pair[1],
+                    "value": math.nan if value is None else value,
+                    "status": status_of(value),
+                    "samples": _at(entry.get("samples"), index),
+                }
+                for column, name in STAT_COLUMNS.items():
+                    row[name] = _at(entry.get(column), index)
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _at(values, index):
+    return values[index] if values is not None and index < len(values) else None
+
+
+def newest_commit(frame: pd.DataFrame) -> str:
+    return frame.sort_values("date")["commit"].iloc[-1]
+
+
+def select_commit(frame: pd.DataFrame, commit: str | None) -> pd.DataFrame:
+    """The rows of one commit (a hash prefix), the newest by default; a clear error if unknown."""
+    if frame.empty:
+        raise SystemExit("no asv results to report on")
+    if commit is None:
+        commit = newest_commit(frame)
+    chosen = frame[frame["commit"].str.startswith(commit)]
+    if chosen.empty:
+        known = ", ".join(sorted(c[:8] for c in frame["commit"].unique()))
+        raise SystemExit(f"no results for commit {commit!r}; commits with results: {known}")
+    if chosen["commit"].nunique() > 1:
+        raise SystemExit(f"commit prefix {commit!r} is ambiguous: {sorted(chosen['commit'].unique())}")
+    return chosen
+
+
+def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The notebook's table for one commit: a row per (model, backend, env), a column per metric.
+
+    status is that of the timed sampling run; a metric of a pair that did not run stays NaN.
+    """
+    chosen = frame[frame["benchmark"].isin(TABLE_COLUMNS)]
+    table = chosen.pivot_table(
+        index=["model", "backend", "env"], columns="benchmark", values="value", aggfunc="first", dropna=False
+    ).rename(columns=TABLE_COLUMNS)
+    table = table.reindex(columns=list(TABLE_COLUMNS.values()))
+    status = chosen[chosen["benchmark"] == WALL].set_index(["model", "backend", "env"])["status"]
+    table.insert(0, "status", status.reindex(table.index).fillna("skipped"))
+    table["ESS/s"] = table["mean ESS"] / table["wall s"]
+    return table[SHOWN_COLUMNS]

@@ -151,9 +151,11 @@ check: asv-config
 
 # The dashboards (html/pymc; html/nutpie once nutpie results exist), the newest report, and the
 # landing page html/index.html that links them.
-publish: asv-config
+# asv's pages load jQuery and flot from CDNs; `vendor` serves npm copies instead (offline dashboards).
+publish: asv-config node_modules/.installed
 	$(ASV) publish --config $(ASV_CONFIG)
-	$(if $(wildcard results/nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json)
+	$(REPORTING) vendor html/pymc
+	$(if $(wildcard results/nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report --machine $(MACHINE) --out $(REPORT_DIR) --metric $(METRIC)
 	$(REPORTING) landing --html html --report $(REPORT_DIR)
 

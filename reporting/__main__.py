@@ -1,8 +1,8 @@
-"""Command line: ``python -m reporting summary|report|versions|compare|noise|landing``."""
+"""Command line: ``python -m reporting summary|report|versions|compare|noise|vendor|landing``."""
 
 import argparse
 
-from reporting import compare, landing, noise, report, summary, versions
+from reporting import compare, landing, noise, report, summary, vendor, versions
 
 
 def main(argv=None) -> int:
@@ -14,6 +14,7 @@ def main(argv=None) -> int:
         ("versions", versions, "copy the package versions of each commit's runs into results/"),
         ("compare", compare, "markdown review of BASE vs HEAD; exit 1 if anything got worse"),
         ("noise", noise, "the A/A spread of one commit measured twice, and the thresholds it sets"),
+        ("vendor", vendor, "serve an asv dashboard's CDN scripts from local copies (offline dashboards)"),
         ("landing", landing, "write html/index.html: dashboards and the newest report"),
     ]:
         sub = commands.add_parser(name, help=help_text)

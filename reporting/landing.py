@@ -17,6 +17,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <title>PyMC sampling backends: benchmarks</title>
 <style>
 body {{ font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; }}

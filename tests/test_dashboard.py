@@ -1,0 +1,107 @@
+"""The published dashboard in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+Built as `make publish` builds it (asv publish, vendored assets, report, landing page), from the
+committed results, served on localhost. Screenshots go to artifacts/.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+MACHINE = "x86_64-2cpu-24GB-quick"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+GRAPH = "pymc/index.html#sampling.Sampling.time_sample?p-model=%27gp_latent-50%27&p-backend=%27pymc%27"
+
+
+def _run(*args):
+    env = {**os.environ, "PATH": f"{Path(sys.base_prefix) / 'bin'}:{os.environ['PATH']}"}
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    html = tmp_path_factory.mktemp("html")
+    _run("scripts/mirror_config.py")
+    _run("-m", "asv", "publish", "--config", "asv.mirror.conf.json", "--html-dir", str(html / "pymc"))
+    _run("-m", "reporting", "vendor", str(html / "pymc"))
+    _run("-m", "reporting", "report", "--machine", MACHINE, "--out", str(html / "report"))
+    _run("-m", "reporting", "landing", "--html", str(html), "--report", str(html / "report"))
+    handler = functools.partial(QuietHandler, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(f"uncaught: {error}"))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    yield page
+    page.close()
+
+
+def test_landing_page_shows_dashboards_tables_and_figures(site, page):
+    page.goto(f"{site}/index.html")
+    page.wait_for_load_state("networkidle")
+    assert page.title() == "PyMC sampling backends: benchmarks"
+    assert page.locator('#dashboards a[href="pymc/index.html"]').count() == 1
+    assert page.locator("table").count() >= 7  # one per model
+    images = page.locator("img")
+    assert images.count() >= 9
+    widths = images.evaluate_all("images => images.map(image => image.naturalWidth)")
+    assert all(width > 0 for width in widths), widths  # every figure loaded
+    assert "skipped" in page.locator("table").first.inner_text() or "skipped" in page.content()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "landing.png", full_page=True)
+    assert page.errors == []
+
+
+def test_benchmark_graph_renders_points_offline(site, page):
+    page.goto(f"{site}/{GRAPH}")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => window.$ && $('#main-graph').data('plot')")
+    points = page.evaluate("() => $('#main-graph').data('plot').getData().map(series => series.data.length)")
+    assert points and sum(points) >= 3, points  # a line across the committed releases
+    assert page.locator("#main-graph canvas.flot-base").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "graph-time_sample.png")
+    assert page.errors == []
+
+
+def test_landing_links_into_the_dashboard(site, page):
+    page.goto(f"{site}/index.html")
+    page.click('#dashboards a[href="pymc/index.html"]')
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("#summarygrid-display .benchmark-container, .benchmark-container", timeout=15000)
+    assert page.errors == []

@@ -1,0 +1,137 @@
+"""The report, the summary and the compare, on the results committed in results/ (real asv runs)."""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reporting import compare, noise, results, vendor
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "results"
+MACHINE = "x86_64-2cpu-24GB-quick"
+
+
+def _reporting(*args):
+    return subprocess.run([sys.executable, "-m", "reporting", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return results.tidy(results.result_files(RESULTS, MACHINE))
+
+
+def test_results_hold_three_releases_with_real_values(frame):
+    wall = frame[frame["benchmark"] == results.WALL]
+    measured = wall[wall["status"] == "ok"].groupby("commit")["value"].count()
+    assert len(measured) >= 3, measured
+    assert (wall.loc[wall["status"] == "ok", "value"] > 0).all()
+
+
+def test_failed_and_skipped_are_told_apart_from_numbers(frame):
+    newest = results.select_commit(frame, None)
+    table = results.summary_table(newest)
+    # nutpie cannot sample discrete variables: a skip, with no numbers; never a zero
+    row = table.loc[("discrete_mixture", "nutpie-numba")].iloc[0]
+    assert row["status"] == "skipped"
+    assert row[["wall s", "mean ESS", "ESS/s"]].isna().all()
+    assert set(table["status"]) <= {"ok", "failed", "skipped"}
+    ok = table[table["status"] == "ok"]
+    assert (ok["ESS/s"] > 0).all()
+    assert ok["ESS/s"].to_numpy() == pytest.approx((ok["mean ESS"] / ok["wall s"]).to_numpy())
+
+
+def test_unknown_commit_or_machine_is_a_clear_error(frame):
+    with pytest.raises(SystemExit, match="commits with results"):
+        results.select_commit(frame, "0123456789")
+    with pytest.raises(SystemExit, match=f"machines: .*{MACHINE}"):
+        results.result_files(RESULTS, "no-such-machine")
+
+
+def test_report_writes_tables_figures_heatmap_and_history(tmp_path, frame):
+    run = _reporting("report", "--machine", MACHINE, "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert "[1/" in run.stdout  # progress
+    written = json.loads((tmp_path / "report.json").read_text())
+    cases = set(frame["model"])
+    assert {entry["model"] for entry in written["models"]} == cases
+    sizes = [entry["size"] for entry in written["models"]]
+    assert sizes == sorted(sizes)
+    for entry in written["models"]:
+        table = pd.read_csv(tmp_path / entry["csv"], index_col=0)
+        assert list(table.columns[:2]) == ["status", "wall s"]
+        ess = table.loc[table["status"] == "ok", "ESS/s"]
+        assert list(ess) == sorted(ess, reverse=True)
+        assert table.loc[table["status"] != "ok", ["wall s", "ESS/s"]].isna().all().all()
+        markdown = (tmp_path / entry["table"]).read_text()
+        assert markdown.startswith("| backend") and "nan" not in markdown
+        assert (tmp_path / entry["figure"]).read_bytes()[:4] == b"\x89PNG"
+    for name in (written["heatmap"], written["history"]):
+        assert (tmp_path / name).stat().st_size > 10_000
+
+
+def test_summary_prints_one_table_per_model(frame):
+    run = _reporting("summary", "--machine", MACHINE)
+    assert run.returncode == 0, run.stderr
+    for case in set(frame["model"]):
+        assert f"\n{case}\n| backend" in run.stdout
+    assert "skipped" in run.stdout
+
+
+def test_compare_of_a_commit_with_itself_finds_nothing(frame):
+    commit = results.newest_commit(frame)
+    run = _reporting("compare", commit, commit, "--machine", MACHINE)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("**No change**")
+    assert "### Algorithmic changes (0)" in run.stdout
+
+
+def test_compare_rejects_bad_input_with_exit_2():
+    run = _reporting("compare", "deadbeef", "deadbeef", "--machine", MACHINE)
+    assert run.returncode == 2
+    assert "no results for commit 'deadbeef'" in run.stderr
+    run = _reporting("compare", "a", "b", "--thresholds", "/nonexistent.json")
+    assert run.returncode == 2 and "cannot read thresholds" in run.stderr
+
+
+def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
+    pairs = pd.DataFrame({
+        "benchmark": [results.WALL, results.WALL, results.GRADIENT],
+        "model": ["m", "m", "m"], "backend": ["a", "b", "a"],
+        "value_base": [1.0, 1.0, 1e-4], "value_head": [1.5, 1.05, 1e-4],
+        "status_base": ["ok"] * 3, "status_head": ["ok"] * 3,
+        "ci_low_base": [None, None, 0.9e-4], "ci_high_base": [None, None, 1.1e-4],
+        "ci_low_head": [None, None, 0.9e-4], "ci_high_head": [None, None, 1.1e-4],
+    })
+    thresholds = {"sampling time": 0.2, "gradient": 0.1, "compile time": 0.5, "memory": 0.2}
+    speed = compare.speed_changes(pairs, thresholds)
+    assert list(speed["verdict"]) == ["slower", "same", "same"]
+    markdown, worse = compare.render(compare.Side("b" * 40, MACHINE), compare.Side("c" * 40, MACHINE), speed,
+                                     compare.algorithmic_changes(pairs), compare.status_changes(pairs), thresholds)
+    assert worse and markdown.startswith("**Worse**: 1 slower")
+
+
+def test_committed_thresholds_follow_from_the_committed_a_a_run():
+    document = json.loads(compare.THRESHOLDS.read_text())
+    base, head = document["commits"]
+    pairs = compare.paired(compare.side_rows(RESULTS, compare.Side(base, document["machine"])),
+                           compare.side_rows(RESULTS, compare.Side(head, document["machine"])))
+    spread = noise.spread(pairs)
+    assert spread["threshold"].round(2).to_dict() == document["thresholds"]
+    assert compare.algorithmic_changes(pairs).empty  # fixed seeds: ESS and gradient counts reproduce
+
+
+def test_vendor_refuses_a_cdn_asset_it_does_not_know(tmp_path):
+    (tmp_path / "index.html").write_text('<script src="https://cdn.example.org/new-lib.min.js"></script>')
+    with pytest.raises(SystemExit, match="new-lib.min.js"):
+        vendor.vendor(tmp_path, ROOT / "node_modules")
+
+
+def test_status_of_reads_asv_conventions():
+    assert results.status_of(None) == "failed"
+    assert results.status_of(math.nan) == "skipped"
+    assert results.status_of(1.5) == "ok"

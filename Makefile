@@ -108,6 +108,16 @@ history: asv-config machine
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
 
+# nutpie's releases from PyPI with PyMC fixed (asv.nutpie-releases.conf.json), nutpie backends only.
+NUTPIE_HISTORY := .asv/nutpie-releases
+NUTPIE_VERSIONS ?= 0.16.9 0.16.10 0.16.11
+history-nutpie: setup machine
+	$(PY) scripts/build_nutpie_history.py $(NUTPIE_HISTORY) $(NUTPIE_VERSIONS)
+	$(ASV) run --config asv.nutpie-releases.conf.json --machine $(MACHINE) --launch-method forkserver \
+	  --show-stderr --skip-existing --bench "'nutpie" ALL || test $$? -eq 2
+	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results/nutpie
+	$(MAKE) --no-print-directory publish
+
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
 versions: setup
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER)

@@ -17,10 +17,12 @@ def collect(records: Path, tier: str, machine_dir: Path) -> dict:
     """Merge the versions in the run records of one tier into machine_dir/versions.json."""
     path = machine_dir / "versions.json"
     known = json.loads(path.read_text()) if path.exists() else {}
+    # asv names result files <first 8 of the hash>-<env>.json: only commits this machine has results for
+    measured = {result.name.split("-", 1)[0] for result in machine_dir.glob("*-*.json")}
     for record_path in sorted(records.glob(f"*/*/{tier}/*.json")):
         commit, env = record_path.parts[-4], record_path.parts[-3]
         versions = json.loads(record_path.read_text()).get("versions")
-        if versions and commit != "working-tree":
+        if versions and commit[:8] in measured:
             known.setdefault(commit, {})[env] = versions
     machine_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")

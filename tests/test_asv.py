@@ -2,54 +2,15 @@
 
 import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
+import asv_runs
 from asv.util import load_json
 
-ROOT = Path(__file__).resolve().parent.parent
-MIRROR = ROOT / ".asv" / "pymc-mirror"
-# base_prefix: the interpreter the venv was made from, which asv must find as python3.12
-BASE_BIN = str(Path(sys.base_prefix) / "bin")
-
-
-def _config(tmp_path, **changes):
-    config = load_json(str(ROOT / "asv.conf.json"), js_comments=True)
-    config.update(
-        repo=str(MIRROR),
-        benchmark_dir=str(ROOT / "benchmarks"),
-        results_dir=str(tmp_path / "results"),
-        html_dir=str(tmp_path / "html"),
-        env_dir=str(tmp_path / "env"),
-        **changes,
-    )
-    path = tmp_path / "asv.test.conf.json"
-    path.write_text(json.dumps(config))
-    # asv resolves {conf_dir} in install_command against the config's folder
-    (tmp_path / "asv_constraints.txt").write_text((ROOT / "asv_constraints.txt").read_text())
-    return path
-
-
-def _asv(*args, tier="tiny", timeout=1800):
-    env = {**os.environ, "PMB_TIER": tier, "PATH": f"{BASE_BIN}:{os.environ['PATH']}"}
-    return subprocess.run(
-        [sys.executable, "-m", "asv", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout
-    )
-
-
-def _mirror_head():
-    if not (MIRROR / ".git").exists():
-        pytest.fail(f"no PyMC history at {MIRROR}: run `make mirror` (make test does)")
-    return subprocess.run(
-        ["git", "-C", str(MIRROR), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+ROOT = asv_runs.ROOT
 
 
 def test_asv_check(tmp_path):
-    result = _asv("check", "--python=same", "--config", str(_config(tmp_path)))
+    result = asv_runs.asv("check", "--python=same", "--config", str(asv_runs.config(tmp_path)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No problems found" in result.stdout
 
@@ -70,21 +31,12 @@ def _values(result_file, key):
 
 def test_end_to_end_run_from_the_mirror_records_values_and_skips(tmp_path):
     """A virtualenv built from the newest mirrored PyMC release, without nutpie installed."""
-    head = _mirror_head()
-    matrix = {"req": {"nutpie": [None], "psutil": ["7.2.2"]}, "env_nobuild": {"OMP_NUM_THREADS": ["1"]}}
-    config = _config(tmp_path, matrix=matrix)
+    head = asv_runs.rev("main")
+    config = asv_runs.config(tmp_path, matrix=asv_runs.SMALL_MATRIX)
     selection = r"eight_schools_noncentered', '(pymc|nutpie-numba)'\)"
-    machine = ["--machine", "pmb-test", "--os", "test", "--arch", "x86_64", "--cpu", "test", "--num_cpu", "2",
-               "--ram", "1GB"]
-    env = {**os.environ, "HOME": str(tmp_path)}  # asv's machine file lives in HOME
-    subprocess.run([sys.executable, "-m", "asv", "machine", "--yes", *machine], check=True, env=env,
-                   capture_output=True)
-    run = subprocess.run(
-        [sys.executable, "-m", "asv", "run", "--config", str(config), "--machine", "pmb-test", "--show-stderr",
-         "--launch-method", "forkserver", "--bench", selection, f"{head}^!"],
-        capture_output=True, text=True, timeout=1800, cwd=ROOT,
-        env={**env, "PMB_TIER": "tiny", "PATH": f"{BASE_BIN}:{os.environ['PATH']}"},
-    )
+    asv_runs.register_machine(tmp_path)
+    run = asv_runs.asv("run", "--config", str(config), "--machine", asv_runs.MACHINE, "--show-stderr",
+                       "--launch-method", "forkserver", "--bench", selection, f"{head}^!", home=tmp_path)
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
     assert "nutpie not installed" in run.stdout
 

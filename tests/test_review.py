@@ -1,0 +1,68 @@
+"""The review catches what it should: the mirror's injected commits, run under asv in the tiny tier.
+
+aa (no change), inject-slow (5 ms per logp+gradient call) and inject-adapt (target_accept 0.8 ->
+0.7) are children of the newest release (scripts/inject_changes.py); compare judges each against
+it with the committed A/A thresholds.
+"""
+
+import subprocess
+import sys
+
+import asv_runs
+import pytest
+
+SELECTION = r"eight_schools_noncentered', 'pymc'\)"
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    """asv results of the release and its three control commits, one environment, one pair."""
+    tmp_path = tmp_path_factory.mktemp("review")
+    commits = {name: asv_runs.rev(name) for name in ("aa^", "aa", "inject-slow", "inject-adapt")}
+    hashfile = tmp_path / "commits.txt"
+    hashfile.write_text("\n".join(commits.values()) + "\n")
+    asv_runs.register_machine(tmp_path)
+    config = asv_runs.config(tmp_path, matrix=asv_runs.SMALL_MATRIX)
+    run = asv_runs.asv("run", "--config", str(config), "--machine", asv_runs.MACHINE, "--show-stderr",
+                       "--launch-method", "forkserver", "--bench", SELECTION, f"HASHFILE:{hashfile}", home=tmp_path)
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    return tmp_path / "results", commits
+
+
+def _compare(measured, head):
+    results, commits = measured
+    return subprocess.run(
+        [sys.executable, "-m", "reporting", "compare", commits["aa^"], commits[head], "--results", str(results),
+         "--machine", asv_runs.MACHINE],
+        capture_output=True, text=True, cwd=asv_runs.ROOT,
+    )
+
+
+def _section(markdown, title):
+    return markdown.split(f"### {title}", 1)[1].split("###", 1)[0]
+
+
+def test_a_a_compare_flags_nothing(measured):
+    review = _compare(measured, "aa")
+    assert review.returncode == 0, review.stdout + review.stderr
+    assert review.stdout.startswith("**No change**")
+    assert "### Slower (0)" in review.stdout
+    assert "### Algorithmic changes (0)" in review.stdout  # fixed seeds: the same draws
+
+
+def test_injected_slowdown_is_a_speed_regression(measured):
+    review = _compare(measured, "inject-slow")
+    assert review.returncode == 1, review.stdout + review.stderr
+    assert review.stdout.startswith("**Worse**")
+    slower = _section(review.stdout, "Slower")
+    assert "time_logp_dlogp" in slower and "time_sample" in slower
+    assert "### Algorithmic changes (0)" in review.stdout  # a delay changes no draw
+
+
+def test_injected_adaptation_change_is_an_algorithmic_change(measured):
+    review = _compare(measured, "inject-adapt")
+    assert review.returncode == 0, review.stdout + review.stderr
+    assert review.stdout.startswith("**Algorithmic change**")
+    changed = _section(review.stdout, "Algorithmic changes")
+    assert "gradient evaluations" in changed and "mean bulk ESS" in changed
+    assert "time_logp_dlogp" not in _section(review.stdout, "Slower")

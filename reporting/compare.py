@@ -4,7 +4,9 @@
                                           [--thresholds reporting/thresholds.json] [--out report.md]
 
 Speed metrics (times, costs, memory) are judged against per-family thresholds measured by an A/A
-run (reporting/thresholds.json). Algorithmic metrics (ESS, gradient evaluations, divergences,
+run (reporting/thresholds.json): a change counts when |head - base| exceeds relative x base plus
+absolute (the family's jitter, in its unit), and, where asv has 99% intervals for both sides
+(the gradient micro-benchmark), the intervals do not overlap. Algorithmic metrics (ESS, gradient evaluations, divergences,
 R-hat, reference error) are exactly reproducible for a commit under fixed seeds, so any change in
 them is a change of the sampler's behaviour, reported apart from speed. Exit status: 0 when nothing
 got worse beyond its threshold, 1 when something did (a slowdown or a new failure), 2 on bad input.
@@ -54,11 +56,24 @@ class Side:
     machine: str | None
 
 
-def load_thresholds(path: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class Threshold:
+    relative: float  # of the base value
+    absolute: float  # in the metric's unit: the jitter short runs have whatever their length
+
+    def allows(self, base: float) -> float:
+        return self.relative * base + self.absolute
+
+    def __str__(self) -> str:
+        return f"±{self.relative:.0%} + {self.absolute:.3g}"
+
+
+def load_thresholds(path: Path) -> dict[str, Threshold]:
     try:
-        thresholds = json.loads(Path(path).read_text())["thresholds"]
-    except (OSError, KeyError, json.JSONDecodeError) as error:
-        raise SystemExit(f"cannot read thresholds from {path}: {error}") from error
+        thresholds = {family: Threshold(**values)
+                      for family, values in json.loads(Path(path).read_text())["thresholds"].items()}
+    except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise SystemExit(f"cannot read thresholds from {path}: {error!r}") from error
     missing = set(SPEED_FAMILIES.values()) - set(thresholds)
     if missing:
         raise SystemExit(f"{path} has no threshold for {', '.join(sorted(missing))}")
@@ -70,6 +85,9 @@ def side_rows(results_dir: Path, side: Side) -> pd.DataFrame:
     if rows["machine"].nunique() > 1:
         raise SystemExit(f"commit {side.commit} has results on several machines "
                          f"({', '.join(sorted(rows['machine'].unique()))}): choose one with --machine")
+    if rows["env"].nunique() > 1:
+        raise SystemExit(f"commit {side.commit} has results in several asv environments "
+                         f"({', '.join(sorted(rows['env'].unique()))}); compare needs one per side")
     return rows
 
 
@@ -91,15 +109,15 @@ def significant(row) -> bool | None:
     return bounds[2] > bounds[1] or bounds[3] < bounds[0]
 
 
-def speed_changes(pairs: pd.DataFrame, thresholds: dict[str, float]) -> pd.DataFrame:
+def speed_changes(pairs: pd.DataFrame, thresholds: dict[str, Threshold]) -> pd.DataFrame:
     """Every speed metric that ran on both sides: ratio head/base, significance, verdict."""
     rows = ran_on_both(pairs, SPEED_FAMILIES)
     rows = rows[rows["value_base"] > 0].copy()  # no ratio to a zero (a compile served from cache)
     rows["family"] = rows["benchmark"].map(SPEED_FAMILIES)
     rows["ratio"] = rows["value_head"] / rows["value_base"]
-    rows["threshold"] = rows["family"].map(thresholds)
+    rows["allowed"] = [thresholds[family].allows(base) for family, base in zip(rows["family"], rows["value_base"])]
     rows["significant"] = [significant(row) for _, row in rows.iterrows()]
-    beyond = (rows["ratio"] - 1).abs() > rows["threshold"]
+    beyond = (rows["value_head"] - rows["value_base"]).abs() > rows["allowed"]
     # Where asv has intervals for both sides they must separate too; otherwise the threshold decides.
     confirmed = beyond & (rows["significant"] != False)  # noqa: E712  (None: no intervals)
     rows["verdict"] = "same"
@@ -130,7 +148,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
 
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
-           thresholds: dict[str, float]) -> tuple[str, bool]:
+           thresholds: dict[str, Threshold]) -> tuple[str, bool]:
     """The markdown report and whether anything got worse beyond its threshold."""
     slower = speed[speed["verdict"] == "slower"]
     faster = speed[speed["verdict"] == "faster"]
@@ -149,8 +167,8 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
         verdict += f"; {len(faster)} faster"
     parts.append(f"{verdict} ({base.commit[:10]} → {head.commit[:10]})")
     parts.append("")
-    parts.append("Thresholds from the A/A noise run: "
-                 + ", ".join(f"{family} ±{value:.0%}" for family, value in sorted(thresholds.items())))
+    parts.append("Thresholds from the A/A noise run (relative + absolute): "
+                 + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.items())))
 
     columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
                "value_head": "head", "ratio": "ratio", "significant": "significant"}

@@ -4,10 +4,11 @@
 
 Tags, none on main (asv's ALL stays the releases):
 - ``aa``:            no change at all (an empty commit): an A/A compare must flag nothing;
-- ``inject-slow``:   a 5 ms delay in every logp+gradient call of PyMC's own samplers: a slowdown;
+- ``inject-slow``:   a 10 ms delay in every logp+gradient call of PyMC's own samplers: a slowdown;
 - ``inject-adapt``:  NUTS's default step-size adaptation target 0.8 -> 0.7: the sampler behaves
                      differently (ESS, gradient evaluations) without being slower.
-Commit dates are fixed, so the hashes are the same on every machine. Re-running is a no-op.
+Commit dates are fixed, so the hashes are the same on every machine. Re-running rebuilds the
+commits and moves a tag only if its commit changed.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from pathlib import Path
 SLOW_FILE = "pymc/model/core.py"
 SLOW_FROM = "        return self._pytensor_function(*grad_vars)\n"
 SLOW_TO = ("        import time  # injected by scripts/inject_changes.py: a deliberate slowdown\n\n"
-           "        time.sleep(0.005)\n" + SLOW_FROM)
+           "        time.sleep(0.01)\n" + SLOW_FROM)
 ADAPT_FILE = "pymc/step_methods/hmc/base_hmc.py"
 ADAPT_FROM = "        target_accept=0.8,\n"
 ADAPT_TO = "        target_accept=0.7,  # injected by scripts/inject_changes.py: a behaviour change\n"
 
 CHANGES = {
     "aa": ("A/A control: no change", []),
-    "inject-slow": ("Injected slowdown: 5 ms per logp+gradient call", [(SLOW_FILE, SLOW_FROM, SLOW_TO)]),
+    "inject-slow": ("Injected slowdown: 10 ms per logp+gradient call", [(SLOW_FILE, SLOW_FROM, SLOW_TO)]),
     "inject-adapt": ("Injected behaviour change: NUTS target_accept 0.8 -> 0.7", [(ADAPT_FILE, ADAPT_FROM, ADAPT_TO)]),
 }
 
@@ -62,9 +63,7 @@ def add_change(mirror: Path, base: str, tag: str, message: str, edits: list) -> 
         date = git(mirror, "log", "-1", "--format=%cI", base)
         env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
         git(worktree, "commit", "--quiet", "--allow-empty", "--all", "-m", f"{message} (on {base})", env=env)
-        commit = git(worktree, "rev-parse", "HEAD")
-        git(mirror, "tag", tag, commit)
-        return commit
+        return git(worktree, "rev-parse", "HEAD")
     finally:
         git(mirror, "worktree", "remove", "--force", str(worktree))
         scratch.cleanup()
@@ -78,10 +77,12 @@ def main(argv: list[str]) -> int:
     base = argv[1] if len(argv) == 2 else newest_release(mirror)
     existing = set(git(mirror, "tag", "--list").split())
     for tag, (message, edits) in CHANGES.items():
-        if tag in existing:
-            print(f"{tag}: {git(mirror, 'rev-parse', tag + '^{commit}')} (already there)")
+        commit = add_change(mirror, base, tag, message, edits)
+        if tag in existing and git(mirror, "rev-parse", tag + "^{commit}") == commit:
+            print(f"{tag}: {commit} on {base} (unchanged)")
             continue
-        print(f"{tag}: {add_change(mirror, base, tag, message, edits)} on {base}")
+        git(mirror, "tag", "--force", tag, commit)
+        print(f"{tag}: {commit} on {base}")
     return 0
 
 

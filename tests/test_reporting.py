@@ -102,12 +102,13 @@ def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
     pairs = pd.DataFrame({
         "benchmark": [results.WALL, results.WALL, results.GRADIENT],
         "model": ["m", "m", "m"], "backend": ["a", "b", "a"],
-        "value_base": [1.0, 1.0, 1e-4], "value_head": [1.5, 1.05, 1e-4],
+        "value_base": [1.0, 1.0, 1e-4], "value_head": [1.5, 1.21, 1e-4],  # 1.21: inside 20 % + 0.02 s
         "status_base": ["ok"] * 3, "status_head": ["ok"] * 3,
         "ci_low_base": [None, None, 0.9e-4], "ci_high_base": [None, None, 1.1e-4],
         "ci_low_head": [None, None, 0.9e-4], "ci_high_head": [None, None, 1.1e-4],
     })
-    thresholds = {"sampling time": 0.2, "gradient": 0.1, "compile time": 0.5, "memory": 0.2}
+    thresholds = {"sampling time": compare.Threshold(0.2, 0.02), "gradient": compare.Threshold(0.1, 0.0),
+                  "compile time": compare.Threshold(0.5, 1.0), "memory": compare.Threshold(0.2, 0.0)}
     speed = compare.speed_changes(pairs, thresholds)
     assert list(speed["verdict"]) == ["slower", "same", "same"]
     markdown, worse = compare.render(compare.Side("b" * 40, MACHINE), compare.Side("c" * 40, MACHINE), speed,
@@ -120,8 +121,7 @@ def test_committed_thresholds_follow_from_the_committed_a_a_run():
     base, head = document["commits"]
     pairs = compare.paired(compare.side_rows(RESULTS, compare.Side(base, document["machine"])),
                            compare.side_rows(RESULTS, compare.Side(head, document["machine"])))
-    spread = noise.spread(pairs)
-    assert spread["threshold"].round(2).to_dict() == document["thresholds"]
+    assert noise.thresholds_of(noise.spread(pairs)) == document["thresholds"]
     assert compare.algorithmic_changes(pairs).empty  # fixed seeds: ESS and gradient counts reproduce
 
 
@@ -135,3 +135,22 @@ def test_status_of_reads_asv_conventions():
     assert results.status_of(None) == "failed"
     assert results.status_of(math.nan) == "skipped"
     assert results.status_of(1.5) == "ok"
+
+
+def test_versions_are_collected_for_measured_commits_only(tmp_path):
+    from reporting import versions
+
+    records = tmp_path / "runs"
+    for commit in ("a" * 40, "b" * 40):
+        record = records / commit / "env-1" / "quick" / "gp_latent-50--pymc.json"
+        record.parent.mkdir(parents=True)
+        record.write_text(json.dumps({"versions": {"pymc": "6.4.0", "numba": "0.68.0"}}))
+    machine_dir = tmp_path / "results" / "m"
+    machine_dir.mkdir(parents=True)
+    (machine_dir / f"{'a' * 8}-env-1.json").write_text("{}")
+    (machine_dir / "versions.json").write_text(json.dumps({"c" * 40: {"env-0": {"pymc": "6.2.0"}}}))
+    known = versions.collect(records, "quick", machine_dir)
+    assert set(known) == {"a" * 40, "c" * 40}  # b has no results here; c was recorded before and stays
+    assert known["a" * 40]["env-1"]["numba"] == "0.68.0"
+    assert versions.label("a" * 40, versions.load(tmp_path / "results")) == "pymc 6.4.0"
+    assert versions.label("d" * 40, {}) == "d" * 8

@@ -37,7 +37,9 @@ ASV_RUN_FLAGS := --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method for
 BASE ?= v6.4.0
 HEAD ?= aa
 REVIEW ?= review.md
-rev = $(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit})
+# A revision's full hash (asv's results are keyed by it); as given where the history is not local yet.
+rev = $(if $(wildcard $(REPO_DIR)/.git),$(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit}),$(1))
+THRESHOLDS := reporting/thresholds.json
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
@@ -115,7 +117,7 @@ history-nutpie: setup machine
 	$(PY) scripts/build_nutpie_history.py $(NUTPIE_HISTORY) $(NUTPIE_VERSIONS)
 	$(ASV) run --config asv.nutpie-releases.conf.json --machine $(MACHINE) --launch-method forkserver \
 	  --show-stderr --skip-existing --bench "'nutpie" ALL || test $$? -eq 2
-	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results/nutpie
+	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results-nutpie
 	$(MAKE) --no-print-directory publish
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
@@ -126,14 +128,18 @@ summary: setup
 	$(REPORTING) summary --machine $(MACHINE)
 
 # Tables and figures per model, the ESS/s heatmap, and METRIC's history (newest commit; COMMIT=...).
+# Without results of this machine (a fresh clone elsewhere), the machine measured last.
 REPORT_DIR ?= html/report
 METRIC ?= sampling.Sampling.time_sample
+REPORT_ARGS = --out $(REPORT_DIR) --metric $(METRIC) --repo $(REPO_DIR) \
+  $(if $(wildcard results/$(MACHINE)/machine.json),--machine $(MACHINE))
 report: setup
-	$(REPORTING) report --machine $(MACHINE) --out $(REPORT_DIR) --metric $(METRIC) $(if $(COMMIT),--commit $(COMMIT))
+	$(REPORTING) report $(REPORT_ARGS) $(if $(COMMIT),--commit $(COMMIT))
 
 # Review BASE against HEAD: both measured (results already there are kept), then the markdown
 # report in REVIEW. Exit status 1: something got worse beyond its A/A threshold.
 compare: asv-config machine
+	@test -f $(THRESHOLDS) || { echo "error: no $(THRESHOLDS): run make noise first" >&2; exit 2; }
 	@test -n "$(call rev,$(BASE))" || { echo "error: BASE=$(BASE) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	@test -n "$(call rev,$(HEAD))" || { echo "error: HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
@@ -143,15 +149,19 @@ compare: asv-config machine
 
 # The same with asv continuous: both measured afresh, one after the other, on this machine.
 continuous: asv-config machine
+	@test -f $(THRESHOLDS) || { echo "error: no $(THRESHOLDS): run make noise first" >&2; exit 2; }
 	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,$(HEAD))" || { echo "error: BASE=$(BASE) or HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	$(ASV) continuous --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr \
-	  $(if $(BENCH),--bench "$(BENCH)") $(call rev,$(BASE)) $(call rev,$(HEAD)) || true  # our verdict below, not asv's
+	  $(if $(BENCH),--bench "$(BENCH)") $(call rev,$(BASE)) $(call rev,$(HEAD)) || true
+	@# asv continuous exits 1 on its own verdict (one 10 % factor for all); ours follows. Had asv
+	@# failed outright, compare finds no results and exits 2.
 	$(MAKE) --no-print-directory versions
 	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --machine $(MACHINE) --out $(REVIEW)
 
 # The A/A control: BASE and the mirror's aa commit (the same code) measured back to back; prints
 # the spread per family and writes the thresholds compare uses (reporting/thresholds.json).
 noise: asv-config machine
+	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,aa)" || { echo "error: $(BASE) or aa is not in $(REPO_DIR) (make mirror adds aa)" >&2; exit 2; }
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,aa)^!" || test $$? -eq 2
 	$(REPORTING) noise $(call rev,$(BASE)) $(call rev,aa) --machine $(MACHINE) --write
@@ -165,8 +175,8 @@ check: asv-config
 publish: asv-config node_modules/.installed
 	$(ASV) publish --config $(ASV_CONFIG)
 	$(REPORTING) vendor html/pymc
-	$(if $(wildcard results/nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
-	$(REPORTING) report --machine $(MACHINE) --out $(REPORT_DIR) --metric $(METRIC)
+	$(if $(wildcard results-nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
+	$(REPORTING) report $(REPORT_ARGS)
 	$(REPORTING) landing --html html --report $(REPORT_DIR)
 
 preview: setup

@@ -61,6 +61,9 @@ def main(args) -> int:
     head_rows = side_rows(Path(args.results), Side(args.head, args.machine))
     pairs = paired(base_rows, head_rows)
     table = spread(pairs)
+    missing = sorted(set(SPEED_FAMILIES.values()) - set(table.index))
+    if missing:
+        raise SystemExit(f"no A/A pairs measured on both sides for {', '.join(missing)}: no threshold for them")
     algorithmic = ran_on_both(pairs, ALGORITHMIC)
     changed = algorithmic_changes(pairs)
     commits = [rows["commit"].iloc[0] for rows in (base_rows, head_rows)]

@@ -11,6 +11,7 @@ landing page). A pair that failed or was skipped says so in every table and figu
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -31,23 +32,35 @@ def model_sizes(cases) -> dict[str, int]:
     return sizes
 
 
+def branch_commits(repo: Path, branch: str = "main") -> set[str] | None:
+    """The commits of the history's main branch (review controls like aa are not on it), if known."""
+    result = subprocess.run(["git", "-C", str(repo), "rev-list", branch], capture_output=True, text=True)
+    return set(result.stdout.split()) if result.returncode == 0 else None
+
+
 def history_series(frame: pd.DataFrame, metric: str, known_versions: dict) -> pd.DataFrame:
-    """The chosen metric's values across commits, labelled by PyMC version where known."""
+    """The chosen metric's values across commits, labelled by PyMC version (and hash, if shared)."""
     chosen = frame[frame["benchmark"] == metric].copy()
     if chosen.empty:
         metrics = sorted(frame["benchmark"].unique())
         raise SystemExit(f"no results for metric {metric!r}; metrics with results: {', '.join(metrics)}")
-    chosen["label"] = [versions.label(commit, known_versions) for commit in chosen["commit"]]
+    labels = {commit: versions.label(commit, known_versions) for commit in chosen["commit"].unique()}
+    shared = pd.Series(labels).duplicated(keep=False)
+    chosen["label"] = [f"{labels[c]} {c[:7]}" if shared[c] else labels[c] for c in chosen["commit"]]
     return chosen
 
 
 def write_report(results_dir: Path, out: Path, machine: str | None, commit: str | None, metric: str,
-                 say=print) -> dict:
+                 repo: Path | None = None, say=print) -> dict:
     frame = tidy(result_files(results_dir, machine))
-    if machine is None and frame["machine"].nunique() > 1:
-        raise SystemExit(f"results from several machines ({', '.join(sorted(frame['machine'].unique()))}): "
-                         "choose one with --machine")
-    chosen = select_commit(frame, commit)
+    if frame.empty:
+        raise SystemExit(f"no asv results in {results_dir}")
+    if machine is None:  # the machine measured last
+        machine = frame.sort_values("run", kind="stable")["machine"].iloc[-1]
+        say(f"machine {machine} (of {', '.join(sorted(frame['machine'].unique()))})")
+        frame = frame[frame["machine"] == machine]
+    on_branch = branch_commits(repo) if repo else None
+    chosen = select_commit(frame, commit, among=on_branch)
     known_versions = versions.load(results_dir)
     commit = chosen["commit"].iloc[0]
     table = summary_table(chosen)
@@ -78,9 +91,11 @@ def write_report(results_dir: Path, out: Path, machine: str | None, commit: str 
     figures.heatmap(ess, status, f"ESS/s, {written['label']} on {written['machine']}", out / "heatmap.png")
     written["heatmap"] = "heatmap.png"
 
-    say(f"history of {metric} across {frame['commit'].nunique()} commits")
-    same_setup = (frame["machine"] == written["machine"]) & (frame["env"] == chosen["env"].iloc[0])
-    series = history_series(frame[same_setup], metric, known_versions)
+    history = frame[frame["env"] == chosen["env"].iloc[0]]
+    if on_branch:
+        history = history[history["commit"].isin(on_branch)]
+    say(f"history of {metric} across {history['commit'].nunique()} commits")
+    series = history_series(history, metric, known_versions)
     name = metric.rsplit(".", 1)[-1]
     figures.history(series, name, "seconds" if name.startswith("time_") else name.removeprefix("track_"),
                     out / f"history-{name}.png")
@@ -91,7 +106,7 @@ def write_report(results_dir: Path, out: Path, machine: str | None, commit: str 
 
 
 def main(args) -> int:
-    write_report(Path(args.results), Path(args.out), args.machine, args.commit, args.metric)
+    write_report(Path(args.results), Path(args.out), args.machine, args.commit, args.metric, Path(args.repo))
     return 0
 
 
@@ -100,5 +115,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--machine", default=None, help="asv machine name (results/<machine>)")
     parser.add_argument("--commit", default=None, help="commit hash prefix; the newest by default")
     parser.add_argument("--out", default="html/report")
+    parser.add_argument("--repo", default=".asv/pymc-mirror",
+                        help="the measured history; its main branch picks the commits of the history plot")
     parser.add_argument("--metric", default=WALL,
                         help=f"benchmark for the history plot, e.g. {TRACKED}seconds_per_ess")

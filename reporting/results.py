@@ -30,12 +30,14 @@ TABLE_COLUMNS = {
 }
 SHOWN_COLUMNS = ["status", "wall s", "CPU s", "min ESS", "mean ESS", "ESS/s", "parallel eff.", "compile s",
                  "grad evals/ESS"]
-STAT_COLUMNS = {"stats_ci_99_a": "ci_low", "stats_ci_99_b": "ci_high", "stats_q_25": "q25", "stats_q_75": "q75"}
+STAT_COLUMNS = {"stats_ci_99_a": "ci_low", "stats_ci_99_b": "ci_high"}
 
 
 def result_files(results_dir: Path, machine: str | None = None) -> list[dict]:
     """Every asv result file under results_dir (one machine's, if named), parsed."""
     results_dir = Path(results_dir)
+    if not results_dir.is_dir():
+        raise SystemExit(f"no results folder {results_dir}")
     if machine:
         folders = [results_dir / machine]
         if not folders[0].is_dir():
@@ -73,14 +75,14 @@ def tidy(results: list[dict]) -> pd.DataFrame:
                 row = {
                     "machine": result["params"]["machine"],
                     "commit": result["commit_hash"],
-                    "date": pd.to_datetime(result["date"], unit="ms"),
+                    "date": pd.to_datetime(result["date"], unit="ms"),  # the commit's date
+                    "run": pd.to_datetime(entry.get("started_at") or 0, unit="ms"),  # when it was measured
                     "env": result["env_name"],
                     "benchmark": benchmark,
                     "model": pair[0],
                     "backend": pair[1],
                     "value": math.nan if value is None else value,
                     "status": status_of(value),
-                    "samples": _at(entry.get("samples"), index),
                 }
                 for column, name in STAT_COLUMNS.items():
                     row[name] = _at(entry.get(column), index)
@@ -92,23 +94,31 @@ def _at(values, index):
     return values[index] if values is not None and index < len(values) else None
 
 
-def newest_commit(frame: pd.DataFrame) -> str:
-    return frame.sort_values("date")["commit"].iloc[-1]
+def newest_commit(frame: pd.DataFrame, among: set[str] | None = None) -> str:
+    """The commit with the newest commit date (ties: the one measured last), optionally among some."""
+    candidates = frame[frame["commit"].isin(among)] if among else frame
+    if candidates.empty:
+        candidates = frame
+    return candidates.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
 
 
-def select_commit(frame: pd.DataFrame, commit: str | None) -> pd.DataFrame:
-    """The rows of one commit (a hash prefix), the newest by default; a clear error if unknown."""
+def select_commit(frame: pd.DataFrame, commit: str | None, among: set[str] | None = None) -> pd.DataFrame:
+    """The rows of one commit (a hash prefix; the newest by default) in one asv environment.
+
+    A commit measured in several environments (the matrix changed) keeps the one measured last.
+    """
     if frame.empty:
         raise SystemExit("no asv results to report on")
     if commit is None:
-        commit = newest_commit(frame)
+        commit = newest_commit(frame, among)
     chosen = frame[frame["commit"].str.startswith(commit)]
     if chosen.empty:
         known = ", ".join(sorted(c[:8] for c in frame["commit"].unique()))
         raise SystemExit(f"no results for commit {commit!r}; commits with results: {known}")
     if chosen["commit"].nunique() > 1:
         raise SystemExit(f"commit prefix {commit!r} is ambiguous: {sorted(chosen['commit'].unique())}")
-    return chosen
+    newest_env = chosen.sort_values("run", kind="stable")["env"].iloc[-1]
+    return chosen[chosen["env"] == newest_env]
 
 
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,11 +127,12 @@ def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
     status is that of the timed sampling run; a metric of a pair that did not run stays NaN.
     """
     chosen = frame[frame["benchmark"].isin(TABLE_COLUMNS)]
+    status = chosen[chosen["benchmark"] == WALL].set_index(["model", "backend", "env"])["status"]
+    # dropna=False keeps pairs whose every metric is NaN (skips); the timed runs say which pairs exist
     table = chosen.pivot_table(
         index=["model", "backend", "env"], columns="benchmark", values="value", aggfunc="first", dropna=False
     ).rename(columns=TABLE_COLUMNS)
-    table = table.reindex(columns=list(TABLE_COLUMNS.values()))
-    status = chosen[chosen["benchmark"] == WALL].set_index(["model", "backend", "env"])["status"]
-    table.insert(0, "status", status.reindex(table.index).fillna("skipped"))
+    table = table.reindex(index=status.index, columns=list(TABLE_COLUMNS.values()))
+    table.insert(0, "status", status)
     table["ESS/s"] = table["mean ESS"] / table["wall s"]
     return table[SHOWN_COLUMNS]

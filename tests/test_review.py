@@ -1,6 +1,6 @@
 """The review catches what it should: the mirror's injected commits, run under asv in the tiny tier.
 
-aa (no change), inject-slow (5 ms per logp+gradient call) and inject-adapt (target_accept 0.8 ->
+aa (no change), inject-slow (10 ms per logp+gradient call) and inject-adapt (target_accept 0.8 ->
 0.7) are children of the newest release (scripts/inject_changes.py); compare judges each against
 it with the committed A/A thresholds.
 """

@@ -28,10 +28,21 @@ def test_the_linter_finds_a_broken_workflow(tmp_path):
     assert "broken.yml:6" in result.stdout
 
 
+def _workflow(name):
+    import yaml
+
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+
+
 def test_pull_request_code_never_gets_a_write_token():
-    benchmark = (ROOT / ".github/workflows/pr-benchmarks.yml").read_text()
-    comment = (ROOT / ".github/workflows/pr-comment.yml").read_text()
-    assert "permissions:\n  contents: read" in benchmark and "write" not in benchmark
-    assert "pull_request_target" not in benchmark + comment
-    assert "workflow_run:" in comment and "pull-requests: write" in comment
-    assert "actions/checkout" not in comment  # the commenting job runs no checked-out code
+    benchmark, comment = _workflow("pr-benchmarks.yml"), _workflow("pr-comment.yml")
+    # YAML reads the key `on` as True
+    assert set(benchmark[True]) == {"pull_request"} and benchmark[True]["pull_request"]["types"] == ["labeled"]
+    assert benchmark["permissions"] == {"contents": "read"}
+    for job in benchmark["jobs"].values():
+        assert "write" not in str(job.get("permissions", {}))
+        assert "ephemeral" in str(job["runs-on"])
+    assert set(comment[True]) == {"workflow_run"}
+    (job,) = comment["jobs"].values()
+    assert job["permissions"]["pull-requests"] == "write"
+    assert not any("actions/checkout" in step.get("uses", "") for step in job["steps"])  # no code checked out

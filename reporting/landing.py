@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -50,12 +51,21 @@ def dashboard_links(html_dir: Path) -> str:
     return "\n".join(items)
 
 
+def versions_table(commits: list[dict]) -> str:
+    """The packages each commit of the history ran with."""
+    if not commits:
+        return ""
+    rows = {entry["label"]: {"commit": entry["commit"][:10], **entry["versions"]} for entry in commits}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    return "<h4>Versions at each commit</h4>\n" + table.to_html(na_rep="-", border=0, table_id="versions")
+
+
 def report_section(report_dir: Path, html_dir: Path) -> str:
     index = report_dir / "report.json"
     if not index.exists():
         return '<p class="note">No report yet: run <code>make report</code>.</p>'
     written = json.loads(index.read_text())
-    base = report_dir.relative_to(html_dir).as_posix()
+    base = Path(os.path.relpath(report_dir, html_dir)).as_posix()
     versions = ", ".join(f"{package} {version}" for package, version in sorted(written["versions"].items()))
     parts = [
         f"<h2>Newest report: {html.escape(written['label'])} on {html.escape(written['machine'])}</h2>",
@@ -63,6 +73,7 @@ def report_section(report_dir: Path, html_dir: Path) -> str:
         "ESS/s = mean bulk ESS / wall seconds; a pair that failed or was skipped says so.</p>",
         f'<h3>ESS/s, models by size</h3><img src="{base}/{written["heatmap"]}" alt="ESS/s heatmap">',
         f'<h3>History</h3><img src="{base}/{written["history"]}" alt="history">',
+        versions_table(written.get("commits", [])),
     ]
     for entry in written["models"]:
         table = pd.read_csv(report_dir / entry["csv"], index_col=0)

@@ -100,6 +100,10 @@ def write_report(results_dir: Path, out: Path, machine: str | None, commit: str 
     figures.history(series, name, "seconds" if name.startswith("time_") else name.removeprefix("track_"),
                     out / f"history-{name}.png")
     written["history"] = f"history-{name}.png"
+    # what each point of the history ran with (asv's graphs show the commit only)
+    points = series.drop_duplicates("commit").sort_values("date")
+    written["commits"] = [{"commit": row.commit, "label": row.label, "versions": known_versions.get(row.commit, {})}
+                          for row in points.itertuples()]
     (out / "report.json").write_text(json.dumps(written, indent=1) + "\n")
     say(f"report written to {out}")
     return written

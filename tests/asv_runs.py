@@ -14,6 +14,8 @@ MIRROR = ROOT / ".asv" / "pymc-mirror"
 # base_prefix: the interpreter the venv was made from, which asv must find as python3.12
 BASE_BIN = str(Path(sys.base_prefix) / "bin")
 MACHINE = "pmb-test"
+# One environment for every asv test (and every test run): building it takes minutes.
+ENV_DIR = ROOT / ".asv" / "env-tests"
 # Without nutpie (matrix null): smaller environments, and a missing backend to see skipped.
 SMALL_MATRIX = {"req": {"nutpie": [None], "psutil": ["7.2.2"]}, "env_nobuild": {"OMP_NUM_THREADS": ["1"]}}
 
@@ -26,7 +28,7 @@ def config(tmp_path, **changes):
         benchmark_dir=str(ROOT / "benchmarks"),
         results_dir=str(tmp_path / "results"),
         html_dir=str(tmp_path / "html"),
-        env_dir=str(tmp_path / "env"),
+        env_dir=str(ENV_DIR),
         **changes,
     )
     path = tmp_path / "asv.test.conf.json"

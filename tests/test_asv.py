@@ -68,3 +68,32 @@ def test_nutpie_config_runs_the_same_suite_with_pymc_pinned():
     for package, versions in pymc_config["matrix"]["req"].items():
         if package != "nutpie":
             assert nutpie_config["matrix"]["req"][package] == versions, package
+
+
+def test_nutpie_release_history_pins_one_release_per_commit(tmp_path):
+    import subprocess
+    import sys
+
+    history = tmp_path / "nutpie-releases"
+    build = subprocess.run([sys.executable, "scripts/build_nutpie_history.py", str(history), "0.16.10", "0.16.11"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert build.returncode == 0, build.stderr
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(history), *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert git("tag").split() == ["v0.16.10", "v0.16.11"]
+    assert 'dependencies = ["nutpie==0.16.10"]' in git("show", "v0.16.10:pyproject.toml")
+    assert git("log", "-1", "--format=%cs", "v0.16.11") == "2026-06-30"  # its PyPI upload
+    older = subprocess.run([sys.executable, "scripts/build_nutpie_history.py", str(history), "0.16.9"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert older.returncode == 1 and "older than v0.16.11" in older.stderr
+
+    config = load_json(str(ROOT / "asv.nutpie-releases.conf.json"), js_comments=True)
+    assert config["results_dir"] == "results-nutpie"  # apart: asv publish reads all of results/
+    config.update(repo=str(history), benchmark_dir=str(ROOT / "benchmarks"), results_dir=str(tmp_path / "results"),
+                  html_dir=str(tmp_path / "html"), env_dir=str(tmp_path / "env"))
+    (tmp_path / "conf.json").write_text(json.dumps(config))
+    check = asv_runs.asv("check", "--python=same", "--config", str(tmp_path / "conf.json"))
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -302,18 +302,27 @@ class JaxNuts(Backend):
     def _run(self, model, settings: SampleSettings) -> SampleRun:
         import pymc as pm
 
-        return _sample_run(
-            pm.sample,
-            draws=settings.draws,
-            tune=settings.tune,
-            chains=settings.chains,
-            random_seed=settings.seed,
-            nuts_sampler=self.nuts_sampler,
-            nuts_sampler_kwargs={"chain_method": self.chain_method},
-            progressbar=False,
-            compute_convergence_checks=False,
-            model=model,
-        )
+        common = dict(draws=settings.draws, tune=settings.tune, chains=settings.chains, random_seed=settings.seed,
+                      nuts_sampler=self.nuts_sampler, progressbar=False, compute_convergence_checks=False,
+                      model=model)
+        if _pm_sample_passes_chain_method():
+            return _sample_run(pm.sample, nuts_sampler_kwargs={"chain_method": self.chain_method}, **common)
+        # PyMC 6.2 hands every NUTS keyword to the kernel (TypeError: chain_method), so its
+        # pm.sample cannot choose; call the function pm.sample calls, which takes it.
+        from pymc.sampling.jax import sample_jax_nuts
+
+        return _sample_run(sample_jax_nuts, chain_method=self.chain_method, **common)
+
+
+def _pm_sample_passes_chain_method() -> bool:
+    """Whether pm.sample lifts chain_method out of the NUTS keywords for numpyro/blackjax (PyMC 6.3+)."""
+    import pymc.sampling.mcmc as mcmc
+
+    external = getattr(mcmc, "_sample_external_nuts", None)
+    try:
+        return external is None or "chain_method" in inspect.getsource(external)
+    except (OSError, TypeError):  # no source to read: assume the current API
+        return True
 
 
 _BACKENDS = (

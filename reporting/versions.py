@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from asv.results import get_filename
+
 RECORDS = Path(".cache/runs")
 
 
@@ -17,12 +19,12 @@ def collect(records: Path, tier: str, machine_dir: Path) -> dict:
     """Merge the versions in the run records of one tier into machine_dir/versions.json."""
     path = machine_dir / "versions.json"
     known = json.loads(path.read_text()) if path.exists() else {}
-    # asv names result files <first 8 of the hash>-<env>.json: only commits this machine has results for
-    measured = {result.name.split("-", 1)[0] for result in machine_dir.glob("*-*.json")}
     for record_path in sorted(records.glob(f"*/*/{tier}/*.json")):
         commit, env = record_path.parts[-4], record_path.parts[-3]
         versions = json.loads(record_path.read_text()).get("versions")
-        if versions and commit[:8] in measured:
+        # only runs this machine has asv results for (asv's own file naming)
+        result_file = machine_dir.parent / get_filename(machine_dir.name, commit, env)
+        if versions and result_file.exists():
             known.setdefault(commit, {})[env] = versions
     machine_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")

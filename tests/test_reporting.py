@@ -138,6 +138,8 @@ def test_status_of_reads_asv_conventions():
 
 
 def test_versions_are_collected_for_measured_commits_only(tmp_path):
+    from asv.results import get_filename
+
     from reporting import versions
 
     records = tmp_path / "runs"
@@ -147,7 +149,7 @@ def test_versions_are_collected_for_measured_commits_only(tmp_path):
         record.write_text(json.dumps({"versions": {"pymc": "6.4.0", "numba": "0.68.0"}}))
     machine_dir = tmp_path / "results" / "m"
     machine_dir.mkdir(parents=True)
-    (machine_dir / f"{'a' * 8}-env-1.json").write_text("{}")
+    (tmp_path / "results" / get_filename("m", "a" * 40, "env-1")).write_text("{}")
     (machine_dir / "versions.json").write_text(json.dumps({"c" * 40: {"env-0": {"pymc": "6.2.0"}}}))
     known = versions.collect(records, "quick", machine_dir)
     assert set(known) == {"a" * 40, "c" * 40}  # b has no results here; c was recorded before and stays

@@ -157,7 +157,8 @@ def package_versions() -> dict[str, str]:
     from importlib import metadata
 
     versions = {}
-    for package in ("pymc", "pytensor", "nutpie", "numba", "jax", "numpyro", "blackjax", "torch", "arviz"):
+    for package in ("pymc", "pytensor", "nutpie", "numba", "jax", "numpyro", "blackjax", "torch", "arviz", "numpy",
+                    "scipy"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

@@ -52,7 +52,7 @@ def spread(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def thresholds_of(table: pd.DataFrame) -> dict[str, dict[str, float]]:
-    return {family: {"relative": float(row["relative"]), "absolute": float(row["absolute"])}
+    return {family: {"relative": round(float(row["relative"]), 2), "absolute": float(row["absolute"])}
             for family, row in table.iterrows()}
 
 

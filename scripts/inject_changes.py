@@ -4,7 +4,8 @@
 
 Tags, none on main (asv's ALL stays the releases):
 - ``aa``:            no change at all (an empty commit): an A/A compare must flag nothing;
-- ``inject-slow``:   a 10 ms delay in every logp+gradient call of PyMC's own samplers: a slowdown;
+- ``inject-slow``:   a 10 ms delay in every logp+gradient call of PyMC's own samplers (the leapfrog
+                     integrator's, which sidesteps ValueGradFunction.__call__, and that call's): a slowdown;
 - ``inject-adapt``:  NUTS's default step-size adaptation target 0.8 -> 0.7: the sampler behaves
                      differently (ESS, gradient evaluations) without being slower.
 Commit dates are fixed, so the hashes are the same on every machine. Re-running rebuilds the
@@ -24,13 +25,18 @@ SLOW_FILE = "pymc/model/core.py"
 SLOW_FROM = "        return self._pytensor_function(*grad_vars)\n"
 SLOW_TO = ("        import time  # injected by scripts/inject_changes.py: a deliberate slowdown\n\n"
            "        time.sleep(0.01)\n" + SLOW_FROM)
+LEAPFROG_FILE = "pymc/step_methods/hmc/integration.py"
+LEAPFROG_FROM = "            def func(q, _):\n                return pytensor_function(q)\n"
+LEAPFROG_TO = ("            def func(q, _):\n                import time  # injected by scripts/inject_changes.py\n\n"
+               "                time.sleep(0.01)\n                return pytensor_function(q)\n")
 ADAPT_FILE = "pymc/step_methods/hmc/base_hmc.py"
 ADAPT_FROM = "        target_accept=0.8,\n"
 ADAPT_TO = "        target_accept=0.7,  # injected by scripts/inject_changes.py: a behaviour change\n"
 
 CHANGES = {
     "aa": ("A/A control: no change", []),
-    "inject-slow": ("Injected slowdown: 10 ms per logp+gradient call", [(SLOW_FILE, SLOW_FROM, SLOW_TO)]),
+    "inject-slow": ("Injected slowdown: 10 ms per logp+gradient call",
+                    [(SLOW_FILE, SLOW_FROM, SLOW_TO), (LEAPFROG_FILE, LEAPFROG_FROM, LEAPFROG_TO)]),
     "inject-adapt": ("Injected behaviour change: NUTS target_accept 0.8 -> 0.7", [(ADAPT_FILE, ADAPT_FROM, ADAPT_TO)]),
 }
 

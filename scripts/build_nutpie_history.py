@@ -12,11 +12,12 @@ adds only releases not yet tagged, in order.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import urllib.request
+from functools import cache
 from pathlib import Path
+
+from release_history import append_releases, commit_release, version_key
 
 PYPROJECT = """\
 [build-system]
@@ -34,15 +35,7 @@ py-modules = []
 """
 
 
-def git(dest: Path, *args: str, env: dict | None = None) -> str:
-    return subprocess.run(["git", "-C", str(dest), *args], check=True, capture_output=True, text=True,
-                          env=env).stdout.strip()
-
-
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
-
-
+@cache
 def upload_times() -> dict[str, str]:
     """Release -> its first file's PyPI upload time (the per-release JSON endpoint is not served)."""
     with urllib.request.urlopen("https://pypi.org/pypi/nutpie/json", timeout=60) as response:
@@ -50,37 +43,19 @@ def upload_times() -> dict[str, str]:
     return {version: min(f["upload_time_iso_8601"] for f in files) for version, files in releases.items() if files}
 
 
+def add_release(dest: Path, version: str) -> None:
+    released = upload_times()
+    if version not in released:
+        raise SystemExit(f"nutpie {version} is not on PyPI; releases: {', '.join(sorted(released, key=version_key))}")
+    (dest / "pyproject.toml").write_text(PYPROJECT.format(version=version))
+    commit_release(dest, version, released[version], f"nutpie {version} (PyPI)")
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    dest, versions = Path(argv[0]), sorted(set(argv[1:]), key=_key)
-    if not (dest / ".git").exists():
-        dest.mkdir(parents=True, exist_ok=True)
-        git(dest, "init", "--quiet", "--initial-branch=main")
-        git(dest, "config", "user.name", "nutpie-releases")
-        git(dest, "config", "user.email", "nutpie-releases@localhost")
-    have = {tag[1:] for tag in git(dest, "tag", "--list", "v*").split()}
-    newest = max(have, key=_key) if have else None
-    released = upload_times()
-    for version in versions:
-        if version in have:
-            continue
-        if newest and _key(version) < _key(newest):
-            print(f"error: nutpie {version} is older than v{newest}, already in {dest}; rebuild from scratch "
-                  f"(rm -rf {dest}) to insert it", file=sys.stderr)
-            return 1
-        if version not in released:
-            raise SystemExit(f"nutpie {version} is not on PyPI; releases: {', '.join(sorted(released, key=_key))}")
-        (dest / "pyproject.toml").write_text(PYPROJECT.format(version=version))
-        date = released[version]
-        git(dest, "add", "pyproject.toml")
-        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        git(dest, "commit", "--quiet", "-m", f"nutpie {version} (PyPI)", env=env)
-        git(dest, "tag", f"v{version}")
-        print(f"v{version}: {git(dest, 'rev-parse', 'HEAD')} dated {date}")
-        newest = version
-    return 0
+    return append_releases(Path(argv[0]), argv[1:], "nutpie-releases", add_release)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,11 @@ commits and moves a tag only if its commit changed.
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from release_history import git, version_key
 
 SLOW_FILE = "pymc/model/core.py"
 SLOW_FROM = "        return self._pytensor_function(*grad_vars)\n"
@@ -41,16 +41,11 @@ CHANGES = {
 }
 
 
-def git(mirror: Path, *args: str, env: dict | None = None) -> str:
-    return subprocess.run(["git", "-C", str(mirror), *args], check=True, capture_output=True, text=True,
-                          env=env).stdout.strip()
-
-
 def newest_release(mirror: Path) -> str:
     tags = git(mirror, "tag", "--list", "v*").split()
     if not tags:
         raise SystemExit(f"{mirror} has no release tags: run make mirror first")
-    return max(tags, key=lambda tag: tuple(int(p) for p in re.findall(r"\d+", tag)))
+    return max(tags, key=version_key)
 
 
 def add_change(mirror: Path, base: str, tag: str, message: str, edits: list) -> str:

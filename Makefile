@@ -125,7 +125,7 @@ versions: setup
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER)
 
 summary: setup
-	$(REPORTING) summary --machine $(MACHINE)
+	$(REPORTING) summary --machine $(MACHINE) --repo $(REPO_DIR)
 
 # Tables and figures per model, the ESS/s heatmap, and METRIC's history (newest commit; COMMIT=...).
 # Without results of this machine (a fresh clone elsewhere), the machine measured last.
@@ -151,8 +151,7 @@ compare: asv-config machine
 continuous: asv-config machine
 	@test -f $(THRESHOLDS) || { echo "error: no $(THRESHOLDS): run make noise first" >&2; exit 2; }
 	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,$(HEAD))" || { echo "error: BASE=$(BASE) or HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
-	$(ASV) continuous --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr \
-	  $(if $(BENCH),--bench "$(BENCH)") $(call rev,$(BASE)) $(call rev,$(HEAD)) || true
+	$(ASV) continuous $(ASV_RUN_FLAGS) $(call rev,$(BASE)) $(call rev,$(HEAD)) || true
 	@# asv continuous exits 1 on its own verdict (one 10 % factor for all); ours follows. Had asv
 	@# failed outright, compare finds no results and exits 2.
 	$(MAKE) --no-print-directory versions

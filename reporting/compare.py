@@ -110,11 +110,17 @@ def significant(row) -> bool | None:
     return bounds[2] > bounds[1] or bounds[3] < bounds[0]
 
 
-def speed_changes(pairs: pd.DataFrame, thresholds: dict[str, Threshold]) -> pd.DataFrame:
-    """Every speed metric that ran on both sides: ratio head/base, significance, verdict."""
+def speed_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The speed metrics that ran on both sides, with their family."""
     rows = ran_on_both(pairs, SPEED_FAMILIES)
     rows = rows[rows["value_base"] > 0].copy()  # no ratio to a zero (a compile served from cache)
     rows["family"] = rows["benchmark"].map(SPEED_FAMILIES)
+    return rows
+
+
+def speed_changes(pairs: pd.DataFrame, thresholds: dict[str, Threshold]) -> pd.DataFrame:
+    """Every speed metric that ran on both sides: ratio head/base, significance, verdict."""
+    rows = speed_pairs(pairs)
     rows["ratio"] = rows["value_head"] / rows["value_base"]
     rows["allowed"] = [thresholds[family].allows(base) for family, base in zip(rows["family"], rows["value_base"])]
     rows["significant"] = [significant(row) for _, row in rows.iterrows()]

@@ -32,6 +32,7 @@ from reporting.compare import (
     paired,
     ran_on_both,
     side_rows,
+    speed_pairs,
 )
 
 MARGIN = 1.5
@@ -39,9 +40,7 @@ STEP = 0.05
 
 
 def spread(pairs: pd.DataFrame) -> pd.DataFrame:
-    ran = ran_on_both(pairs, SPEED_FAMILIES)
-    ran = ran[ran["value_base"] > 0].copy()  # no ratio to a zero (a compile served from cache)
-    ran["family"] = ran["benchmark"].map(SPEED_FAMILIES)
+    ran = speed_pairs(pairs)
     ran["deviation"] = (ran["value_head"] / ran["value_base"] - 1).abs()
     table = ran.groupby("family")["deviation"].agg(
         pairs="count", median="median", p90=lambda d: d.quantile(0.9), largest="max")

@@ -5,7 +5,8 @@
 
 Writes into --out: <model>.md and <model>.csv (the table, sorted by ESS/s), <model>.png (the
 four-panel figure), heatmap.png, history-<metric>.png, and report.json (what was written, for the
-landing page). A pair that failed or was skipped says so in every table and figure; never zero.
+landing page). A pair that failed or was skipped is labelled so in every table and figure, never
+given a number.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import figures, versions
-from reporting.results import TRACKED, WALL, result_files, select_commit, summary_table, tidy
+from reporting.results import TRACKED, WALL, model_table, result_files, select_commit, summary_table, tidy, to_markdown
 
 
 def model_sizes(cases) -> dict[str, int]:
@@ -65,25 +66,23 @@ def write_report(results_dir: Path, out: Path, machine: str | None, commit: str 
     commit = chosen["commit"].iloc[0]
     table = summary_table(chosen)
     out.mkdir(parents=True, exist_ok=True)
-    cases = sorted(table.index.get_level_values("model").unique())
+    cases = table.index.get_level_values("model").unique()
     sizes = model_sizes(cases)
+    order = sorted(cases, key=sizes.get)  # smallest model first
     written = {"commit": commit, "label": versions.label(commit, known_versions),
                "machine": chosen["machine"].iloc[0], "versions": known_versions.get(commit, {}), "models": []}
 
-    for number, case in enumerate(sorted(cases, key=sizes.get), start=1):
-        say(f"[{number}/{len(cases)}] {case}: table and figure")
-        model_table = table.xs(case, level="model").droplevel("env")
-        model_table = model_table.sort_values("ESS/s", ascending=False, na_position="last")
-        model_table.to_csv(out / f"{case}.csv", float_format="%.6g")
-        shown = model_table.astype(object).where(model_table.notna(), None)
-        (out / f"{case}.md").write_text(shown.to_markdown(floatfmt=".3g", missingval="-") + "\n")
-        figures.four_panel(model_table, f"{case} ({sizes[case]} unobserved values), {written['label']}",
+    for number, case in enumerate(order, start=1):
+        say(f"[{number}/{len(order)}] {case}: table and figure")
+        rows = model_table(table, case)
+        rows.to_csv(out / f"{case}.csv", float_format="%.6g")
+        (out / f"{case}.md").write_text(to_markdown(rows) + "\n")
+        figures.four_panel(rows, f"{case} ({sizes[case]} unobserved values), {written['label']}",
                            out / f"{case}.png")
         written["models"].append({"model": case, "size": sizes[case], "table": f"{case}.md",
                                   "csv": f"{case}.csv", "figure": f"{case}.png"})
 
     say("heatmap of ESS/s, models by size")
-    order = sorted(cases, key=sizes.get)
     flat = table.droplevel("env")
     ess = flat["ESS/s"].unstack("backend").reindex(order)
     status = flat["status"].unstack("backend").reindex(index=order, columns=ess.columns).fillna("skipped")

@@ -121,6 +121,17 @@ def select_commit(frame: pd.DataFrame, commit: str | None, among: set[str] | Non
     return chosen[chosen["env"] == newest_env]
 
 
+def model_table(table: pd.DataFrame, model: str) -> pd.DataFrame:
+    """One model's rows of summary_table, by backend, best ESS/s first."""
+    rows = table.xs(model, level="model").droplevel("env")
+    return rows.sort_values("ESS/s", ascending=False, na_position="last")
+
+
+def to_markdown(rows: pd.DataFrame) -> str:
+    """A table as GitHub markdown: 3 significant digits, "-" where a pair has no number."""
+    return rows.astype(object).where(rows.notna(), None).to_markdown(floatfmt=".3g", missingval="-")
+
+
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The notebook's table for one commit: a row per (model, backend, env), a column per metric.
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reporting.results import result_files, select_commit, summary_table, tidy
+from reporting.results import model_table, result_files, select_commit, summary_table, tidy, to_markdown
 
 
 def format_summary(table) -> str:
-    blocks = []
-    for model, rows in table.groupby(level="model", sort=True):
-        rows = rows.droplevel(["model", "env"]).sort_values("ESS/s", ascending=False, na_position="last")
-        shown = rows.astype(object).where(rows.notna(), None)
-        markdown = shown.to_markdown(floatfmt=".3g", missingval="-")
-        blocks.append(f"{model}\n{markdown}")
-    return "\n\n".join(blocks)
+    models = sorted(table.index.get_level_values("model").unique())
+    return "\n\n".join(f"{model}\n{to_markdown(model_table(table, model))}" for model in models)
 
 
 def main(args) -> int:
-    chosen = select_commit(tidy(result_files(Path(args.results), args.machine)), args.commit)
+    from reporting.report import branch_commits
+
+    frame = tidy(result_files(Path(args.results), args.machine))
+    chosen = select_commit(frame, args.commit, among=branch_commits(Path(args.repo)))
     print(f"PyMC commit {chosen['commit'].iloc[0][:10]}, machine {chosen['machine'].iloc[0]}\n")
     print(format_summary(summary_table(chosen)))
     return 0
@@ -28,3 +26,5 @@ def add_arguments(parser) -> None:
     parser.add_argument("--results", default="results")
     parser.add_argument("--machine", default=None)
     parser.add_argument("--commit", default=None, help="commit hash prefix; the newest by default")
+    parser.add_argument("--repo", default=".asv/pymc-mirror",
+                        help="the measured history: the newest commit is taken from its main branch")

@@ -12,9 +12,6 @@ from pathlib import Path
 
 from asv.results import get_filename
 
-RECORDS = Path(".cache/runs")
-
-
 def collect(records: Path, tier: str, machine_dir: Path) -> dict:
     """Merge the versions in the run records of one tier into machine_dir/versions.json."""
     path = machine_dir / "versions.json"
@@ -53,7 +50,9 @@ def main(args) -> int:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--records", default=str(RECORDS))
+    from benchmarks.common import RECORD_ROOT  # where the suite writes its run records
+
+    parser.add_argument("--records", default=str(RECORD_ROOT))
     parser.add_argument("--results", default="results")
     parser.add_argument("--machine", required=True)
     parser.add_argument("--tier", required=True)

@@ -16,13 +16,20 @@ RUN_ARGS ?=
 PYMC_REPO ?= mirror
 MIRROR := .asv/pymc-mirror
 MIRROR_VERSIONS ?= 6.2.0 6.3.2 6.4.0
-ASV_CONFIG := $(if $(filter github,$(PYMC_REPO)),asv.conf.json,asv.mirror.conf.json)
 # Where the history asv runs is (for github, asv's own clone, named after the project).
 REPO_DIR := $(if $(filter github,$(PYMC_REPO)),pymc,$(if $(filter mirror,$(PYMC_REPO)),$(MIRROR),$(PYMC_REPO)))
 COMMITS ?= main^!
 BENCH ?=
 PMB_TIER ?= quick
 export PMB_TIER
+# The full tier keeps its own results and dashboard: asv's benchmarks.json (one per results folder)
+# lists the benchmarks of the tier run last, and the full tier's (every size, cold compiles) differ.
+FULL := $(filter full,$(PMB_TIER))
+RESULTS := results$(if $(FULL),-full)
+DASHBOARD := html/pymc$(if $(FULL),-full)
+# The config asv runs: asv.conf.json itself for GitHub's quick tier, else one derived from it
+# (scripts/asv_config.py) with the local history as repo and/or the full tier's folders.
+ASV_CONFIG := $(if $(filter github,$(PYMC_REPO)),$(if $(FULL),asv.full.conf.json,asv.conf.json),asv.mirror$(if $(FULL),.full).conf.json)
 # Results of different tiers must not overwrite each other: the tier is part of the machine name.
 HARDWARE := $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")
 MACHINE ?= $(HARDWARE)-$(PMB_TIER)
@@ -43,7 +50,7 @@ THRESHOLDS := reporting/thresholds.json
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report compare continuous noise history-nutpie lint-workflows
+  preview summary report compare continuous noise history-nutpie lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -90,7 +97,8 @@ mirror: setup
 	$(PY) scripts/inject_changes.py $(MIRROR)
 
 asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
-	$(if $(filter github,$(PYMC_REPO)),@true,$(PY) scripts/mirror_config.py $(REPO_DIR))
+	$(if $(filter asv.conf.json,$(ASV_CONFIG)),@true,$(PY) scripts/asv_config.py $(ASV_CONFIG) \
+	  $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) $(if $(FULL),--results $(RESULTS) --html $(DASHBOARD)))
 
 # Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
 machine: setup
@@ -110,6 +118,18 @@ history: asv-config machine
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
 
+# One tier at one revision, a model case at a time (CASES="..." picks and orders them), resumable:
+# each finished case's wall time goes into $(RESULTS)/<machine>/durations.json; their sum over the
+# tier's cases is the tier's duration. For the full tier, which takes hours here:
+# PMB_TIER=full make tier-duration REV=v6.4.0
+REV ?= main
+CASES ?=
+tier-duration: asv-config machine
+	@test -n "$(call rev,$(REV))" || { echo "error: REV=$(REV) is not a revision in $(REPO_DIR)" >&2; exit 2; }
+	PATH="$(dir $(PYTHON312)):$$PATH" $(PY) scripts/measure_tier.py $(call rev,$(REV)) --results $(RESULTS) --machine $(MACHINE) \
+	  --asv $(VENV)/bin/asv $(if $(CASES),--cases $(CASES)) -- $(ASV_RUN_FLAGS)
+	$(MAKE) --no-print-directory versions
+
 # nutpie's releases from PyPI with PyMC fixed (asv.nutpie-releases.conf.json), nutpie backends only.
 NUTPIE_HISTORY := .asv/nutpie-releases
 NUTPIE_VERSIONS ?= 0.16.9 0.16.10 0.16.11
@@ -122,17 +142,17 @@ history-nutpie: setup machine
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
 versions: setup
-	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER)
+	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results $(RESULTS)
 
 summary: setup
-	$(REPORTING) summary --machine $(MACHINE) --repo $(REPO_DIR)
+	$(REPORTING) summary --results $(RESULTS) --machine $(MACHINE) --repo $(REPO_DIR)
 
 # Tables and figures per model, the ESS/s heatmap, and METRIC's history (newest commit; COMMIT=...).
 # Without results of this machine (a fresh clone elsewhere), the machine measured last.
 REPORT_DIR ?= html/report
 METRIC ?= sampling.Sampling.time_sample
-REPORT_ARGS = --out $(REPORT_DIR) --metric $(METRIC) --repo $(REPO_DIR) \
-  $(if $(wildcard results/$(MACHINE)/machine.json),--machine $(MACHINE))
+REPORT_ARGS = --results $(RESULTS) --out $(REPORT_DIR) --metric $(METRIC) --repo $(REPO_DIR) \
+  $(if $(wildcard $(RESULTS)/$(MACHINE)/machine.json),--machine $(MACHINE))
 report: setup
 	$(REPORTING) report $(REPORT_ARGS) $(if $(COMMIT),--commit $(COMMIT))
 
@@ -145,7 +165,7 @@ compare: asv-config machine
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(HEAD))^!" || test $$? -eq 2
 	$(MAKE) --no-print-directory versions
-	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --machine $(MACHINE) --out $(REVIEW)
+	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(RESULTS) --machine $(MACHINE) --out $(REVIEW)
 
 # The same with asv continuous: both measured afresh, one after the other, on this machine.
 continuous: asv-config machine
@@ -155,7 +175,7 @@ continuous: asv-config machine
 	@# asv continuous exits 1 on its own verdict (one 10 % factor for all); ours follows. Had asv
 	@# failed outright, compare finds no results and exits 2.
 	$(MAKE) --no-print-directory versions
-	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --machine $(MACHINE) --out $(REVIEW)
+	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(RESULTS) --machine $(MACHINE) --out $(REVIEW)
 
 # The A/A control: BASE and the mirror's aa commit (the same code) measured back to back; prints
 # the spread per family and writes the thresholds compare uses (reporting/thresholds.json).
@@ -163,17 +183,22 @@ noise: asv-config machine
 	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,aa)" || { echo "error: $(BASE) or aa is not in $(REPO_DIR) (make mirror adds aa)" >&2; exit 2; }
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,aa)^!" || test $$? -eq 2
-	$(REPORTING) noise $(call rev,$(BASE)) $(call rev,aa) --machine $(MACHINE) --write
+	$(REPORTING) noise $(call rev,$(BASE)) $(call rev,aa) --results $(RESULTS) --machine $(MACHINE) --write
 
 check: asv-config
 	$(ASV) check --config $(ASV_CONFIG)
 
-# The dashboards (html/pymc; html/nutpie once nutpie results exist), the newest report, and the
-# landing page html/index.html that links them.
-# asv's pages load jQuery and flot from CDNs; `vendor` serves npm copies instead (offline dashboards).
-publish: asv-config node_modules/.installed
+# One tier's asv dashboard ($(DASHBOARD)). asv's pages load jQuery and flot from CDNs; `vendor`
+# serves npm copies instead (offline dashboards).
+dashboard: asv-config node_modules/.installed
 	$(ASV) publish --config $(ASV_CONFIG)
-	$(REPORTING) vendor html/pymc
+	$(REPORTING) vendor $(DASHBOARD)
+
+# The dashboards (html/pymc; html/pymc-full and html/nutpie once they have results), the newest
+# report of this tier, and the landing page html/index.html that links them.
+publish: setup node_modules/.installed
+	$(MAKE) --no-print-directory dashboard PMB_TIER=quick
+	$(if $(wildcard results-full/*/machine.json),$(MAKE) --no-print-directory dashboard PMB_TIER=full)
 	$(if $(wildcard results-nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report $(REPORT_ARGS)
 	$(REPORTING) landing --html html --report $(REPORT_DIR)
@@ -183,4 +208,4 @@ preview: setup
 	$(PY) -m http.server 8080 --bind 127.0.0.1 --directory html
 
 clean:
-	rm -rf $(VENV) .cache .asv html asv.mirror.conf.json
+	rm -rf $(VENV) .cache .asv html asv.mirror.conf.json asv.mirror.full.conf.json asv.full.conf.json

@@ -3,7 +3,7 @@
 A tier is chosen by one switch, the environment variable PMB_TIER (quick by default). The timed
 sampling benchmark saves the metrics of its first timed run as a record; the tracked benchmarks
 read that record, so a (model, backend) pair is sampled at most repeat + 1 times per commit and
-tier (the + 1: JAX samplers compile inside their first run, or a tracked benchmark that finds no
+tier (repeat: the tier's largest count; the + 1: JAX samplers compile inside their first run, or a tracked benchmark that finds no
 record makes one run itself).
 """
 
@@ -26,7 +26,7 @@ class Tier:
 
     settings: SampleSettings
     sizes: str  # "smallest" or "all" sizes of a model that scales
-    repeat: int
+    repeat: int | tuple[int, int, float]  # asv's: a count, or (min, max, stop after seconds)
     timeout: float
     cold_compile: bool
     description: str = field(default="", compare=False)
@@ -52,7 +52,9 @@ TIERS = {
     "full": Tier(
         SampleSettings(draws=250, tune=1000, chains=4, seed=1),
         sizes="all",
-        repeat=3,
+        # Three runs where they are short; one or two where a run takes minutes. Three fixed runs
+        # of a 20-minute pair would pass the timeout and lose all three.
+        repeat=(1, 3, 600.0),
         timeout=3600,
         cold_compile=True,
         description="nightly history: the notebook's settings at every size",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 DASHBOARDS = {
-    "pymc": "PyMC history: every benchmark across PyMC commits",
+    "pymc": "PyMC history: every benchmark across PyMC commits (quick tier)",
+    "pymc-full": "PyMC history at the notebook's settings, every size (full tier)",
     "nutpie": "nutpie history: the nutpie backends across nutpie releases, PyMC fixed",
 }
 

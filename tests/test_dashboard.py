@@ -32,7 +32,7 @@ def _run(*args):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     html = tmp_path_factory.mktemp("html")
-    _run("scripts/mirror_config.py")
+    _run("scripts/asv_config.py", "asv.mirror.conf.json", "--repo", ".asv/pymc-mirror")
     _run("-m", "asv", "publish", "--config", "asv.mirror.conf.json", "--html-dir", str(html / "pymc"))
     _run("-m", "reporting", "vendor", str(html / "pymc"))
     _run("-m", "reporting", "report", "--machine", MACHINE, "--out", str(html / "report"))

@@ -45,12 +45,9 @@ def result_files(results_dir: Path, machine: str | None = None) -> list[dict]:
             raise SystemExit(f"no results for machine {machine!r} in {results_dir}; machines: {', '.join(known)}")
     else:
         folders = sorted(p for p in results_dir.iterdir() if (p / "machine.json").exists())
-    return [
-        json.loads(path.read_text())
-        for folder in folders
-        for path in sorted(folder.glob("*.json"))
-        if path.name not in ("machine.json", "versions.json")
-    ]
+    parsed = (json.loads(path.read_text()) for folder in folders for path in sorted(folder.glob("*.json")))
+    # Beside asv's files lie machine.json and ours (versions.json, durations.json): no commit_hash.
+    return [content for content in parsed if "commit_hash" in content]
 
 
 def status_of(value) -> str:

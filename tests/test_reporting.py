@@ -156,3 +156,14 @@ def test_versions_are_collected_for_measured_commits_only(tmp_path):
     assert known["a" * 40]["env-1"]["numba"] == "0.68.0"
     assert versions.label("a" * 40, versions.load(tmp_path / "results")) == "pymc 6.4.0"
     assert versions.label("d" * 40, {}) == "d" * 8
+
+
+def test_only_asv_result_files_are_read_beside_ours(tmp_path):
+    import shutil
+
+    folder = tmp_path / MACHINE
+    shutil.copytree(RESULTS / MACHINE, folder)
+    (folder / "durations.json").write_text(json.dumps({"0" * 40: {"gp_latent-50": {"seconds": 1.0, "exit": 0}}}))
+    read = results.result_files(tmp_path, MACHINE)
+    assert read and all("commit_hash" in content for content in read)
+    assert len(read) == len(results.result_files(RESULTS, MACHINE))

@@ -3,8 +3,8 @@
 A tier is chosen by one switch, the environment variable PMB_TIER (quick by default). The timed
 sampling benchmark saves the metrics of its first timed run as a record; the tracked benchmarks
 read that record, so a (model, backend) pair is sampled at most repeat + 1 times per commit and
-tier (repeat: the tier's largest count; the + 1: JAX samplers compile inside their first run, or a tracked benchmark that finds no
-record makes one run itself).
+tier (repeat: the tier's largest count; the + 1: JAX samplers compile inside their first run, or
+a tracked benchmark that finds no record makes one run itself).
 """
 
 from __future__ import annotations

@@ -39,4 +39,3 @@ if TIER.cold_compile:
 
     class CompileCold(_CompileCold):  # asv names a benchmark by its class's own name
         """Seconds to compile a model with every compile cache empty (full tier only)."""
-

@@ -1,10 +1,10 @@
 """Run one tier at one commit, one model case at a time, and keep each case's wall time.
 
-    python scripts/measure_tier.py COMMIT --machine NAME [--cases CASE ...] -- ASV_RUN_FLAGS...
+    python scripts/measure_tier.py COMMIT --machine NAME [--results DIR] [--cases CASE ...] -- ASV_RUN_FLAGS...
 
 A tier that takes hours (the full tier here) is run in pieces that survive an interrupted
-session: each case is one `asv run` over every benchmark of that case, and its
-duration goes into <results>/<machine>/durations.json once the piece has finished. A case already
+session: each case is one `asv run` over every benchmark of that case, and its duration goes
+into <results>/<machine>/durations.json once the piece has finished. A case already
 there for this commit is not run again; the ledger's sum over the tier's cases is the tier's
 duration.
 """

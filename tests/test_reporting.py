@@ -167,3 +167,15 @@ def test_only_asv_result_files_are_read_beside_ours(tmp_path):
     read = results.result_files(tmp_path, MACHINE)
     assert read and all("commit_hash" in content for content in read)
     assert len(read) == len(results.result_files(RESULTS, MACHINE))
+
+
+def test_cases_not_yet_measured_are_left_out_of_the_table_not_called_skipped(frame):
+    chosen = results.select_commit(frame, None).copy()
+    # a case left out of the run (make tier-duration runs one case at a time): asv writes NaN
+    left_out = chosen["model"] == "gp_latent-50"
+    chosen.loc[left_out, ["value", "status"]] = [math.nan, "skipped"]
+    table = results.summary_table(chosen)
+    shown = set(table.index.get_level_values("model"))
+    assert "gp_latent-50" not in shown and "eight_schools_centered" in shown
+    real_skips = table.xs("discrete_mixture", level="model")["status"]
+    assert (real_skips == "skipped").sum() >= 3  # nutpie cannot sample it: those stay, as skips

@@ -45,7 +45,8 @@ BASE ?= v6.4.0
 HEAD ?= aa
 REVIEW ?= review.md
 # A revision's full hash (asv's results are keyed by it); as given where the history is not local yet.
-rev = $(if $(wildcard $(REPO_DIR)/.git),$(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit}),$(1))
+# (asv's own GitHub clone is a bare mirror: HEAD, no .git.)
+rev = $(if $(wildcard $(REPO_DIR)/.git $(REPO_DIR)/HEAD),$(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit}),$(1))
 THRESHOLDS := reporting/thresholds.json
 REPORTING := $(PY) -m reporting
 
@@ -125,6 +126,7 @@ history: asv-config machine
 REV ?= main
 CASES ?=
 tier-duration: asv-config machine
+	@test -z "$(BENCH)" || { echo "error: BENCH would add its benchmarks to every case's run; use CASES" >&2; exit 2; }
 	@test -n "$(call rev,$(REV))" || { echo "error: REV=$(REV) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	PATH="$(dir $(PYTHON312)):$$PATH" $(PY) scripts/measure_tier.py $(call rev,$(REV)) --results $(RESULTS) --machine $(MACHINE) \
 	  --asv $(VENV)/bin/asv $(if $(CASES),--cases $(CASES)) -- $(ASV_RUN_FLAGS)

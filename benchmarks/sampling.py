@@ -62,6 +62,7 @@ class Sampling(ModelBackendGrid):
     number = 1
     rounds = 1
     repeat = TIER.repeat
+    min_run_count = 1  # asv's default, 2, would time even a half-hour run twice
     warmup_time = 0
     timeout = TIER.timeout
 

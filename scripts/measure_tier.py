@@ -5,8 +5,8 @@
 A tier that takes hours (the full tier here) is run in pieces that survive an interrupted
 session: each case is one `asv run` over every benchmark of that case, and its duration goes
 into <results>/<machine>/durations.json once the piece has finished. A case already
-there for this commit is not run again; the ledger's sum over the tier's cases is the tier's
-duration.
+there for this commit is not run again (delete its entry to measure it again, e.g. after the
+asv matrix changed); the ledger's sum over the tier's cases is the tier's duration.
 """
 
 from __future__ import annotations
@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import TIER_NAME, model_cases  # noqa: E402
+
+
+# asv run's exit status: 0 all ok, 2 some benchmark failed (that is recorded: a result). Anything
+# else is asv itself failing (no environment, no commit): the case is not measured.
+MEASURED = (0, 2)
 
 
 def ledger_path(results_dir: Path, machine: str) -> Path:
@@ -74,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"commit must be a full 40-character hash, not {args.commit!r}")
 
     path = ledger_path(args.results, args.machine)
+    asv_failed = []
     for case in cases:
         done = load_ledger(path).get(args.commit, {}).get(case)
-        if done and done["exit"] in (0, 2):
+        if done and done["exit"] in MEASURED:
             print(f"[{case}] measured already: {done['seconds']:.0f} s", flush=True)
             continue
         print(f"[{case}] running", flush=True)
@@ -84,18 +90,24 @@ def main(argv: list[str] | None = None) -> int:
         ledger = load_ledger(path)  # re-read: another case may have been written meanwhile
         ledger.setdefault(args.commit, {})[case] = {
             "seconds": round(seconds, 1),
-            "exit": exit_code,  # asv: 0 all ok, 2 some benchmark failed (recorded), else asv itself failed
+            "exit": exit_code,
             "tier": TIER_NAME,
             "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "host_cpus": os.cpu_count(),
         }
         save_ledger(path, ledger)
         print(f"[{case}] {seconds:.0f} s, asv exit {exit_code}", flush=True)
-    measured = load_ledger(path).get(args.commit, {})
-    total = sum(entry["seconds"] for case, entry in measured.items() if case in valid)
+        if exit_code not in MEASURED:
+            asv_failed.append(case)
+    ledger = load_ledger(path).get(args.commit, {})
+    measured = {case: entry for case, entry in ledger.items() if case in valid and entry["exit"] in MEASURED}
+    total = sum(entry["seconds"] for entry in measured.values())
     missing = [case for case in valid if case not in measured]
     print(f"tier {TIER_NAME} at {args.commit[:8]}: {total / 60:.1f} min measured over "
-          f"{len(valid) - len(missing)}/{len(valid)} cases" + (f"; not yet: {', '.join(missing)}" if missing else ""))
+          f"{len(measured)}/{len(valid)} cases" + (f"; not yet: {', '.join(missing)}" if missing else ""))
+    if asv_failed:
+        print(f"asv itself failed on: {', '.join(asv_failed)} (run again to retry)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -12,11 +12,11 @@ SCRIPT = asv_runs.ROOT / "scripts" / "measure_tier.py"
 CASE = "eight_schools_noncentered"
 
 
-def measure(tmp_path, *args, asv_flags=()):
+def measure(tmp_path, *args, asv_flags=(), asv=f"{sys.executable} -m asv"):
     env = {**os.environ, "PMB_TIER": "tiny", "HOME": str(tmp_path),
            "PATH": f"{asv_runs.BASE_BIN}:{os.environ['PATH']}"}
     command = [sys.executable, str(SCRIPT), *args, "--machine", asv_runs.MACHINE,
-               "--results", str(tmp_path / "results"), "--asv", f"{sys.executable} -m asv", "--", *asv_flags]
+               "--results", str(tmp_path / "results"), "--asv", asv, "--", *asv_flags]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=asv_runs.ROOT, timeout=1800)
 
 
@@ -61,3 +61,12 @@ def _tiny_cases():
     from benchmarks.common import TIERS, model_cases
 
     return model_cases(TIERS["tiny"])
+
+
+def test_a_case_where_asv_itself_failed_is_not_counted_and_is_retried(tmp_path):
+    failing_asv = "false"  # exits 1, as asv does when it cannot build the environment
+    first = measure(tmp_path, "0" * 40, "--cases", CASE, asv=failing_asv)
+    assert first.returncode == 1 and f"asv itself failed on: {CASE}" in first.stderr
+    assert f"0/{len(_tiny_cases())} cases" in first.stdout
+    again = measure(tmp_path, "0" * 40, "--cases", CASE, asv=failing_asv)
+    assert f"[{CASE}] running" in again.stdout  # not taken for measured

@@ -5,6 +5,7 @@ aa (no change), inject-slow (10 ms per logp+gradient call) and inject-adapt (tar
 it with the committed A/A thresholds.
 """
 
+import json
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import asv_runs
 import pytest
 
 SELECTION = r"eight_schools_noncentered', 'pymc'\)"
+THRESHOLDS = asv_runs.ROOT / "reporting" / "thresholds.json"
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +34,22 @@ def measured(tmp_path_factory):
     return tmp_path / "results", commits
 
 
+def _tiny_tier_thresholds(results):
+    """The committed A/A thresholds, but peak memory's: a tiny run lasts under a second, and the
+    monitor's 50 ms polls catch its chain processes at different stages of starting. One CI run
+    measured 471 MB and 640 MB for the same code (aa^, aa); the quick tier's A/A spread was 5.5 %."""
+    thresholds = json.loads(THRESHOLDS.read_text())
+    thresholds["thresholds"]["memory"]["relative"] = 1.0  # flagged only beyond 2x
+    path = results.parent / "thresholds-tiny.json"
+    path.write_text(json.dumps(thresholds))
+    return path
+
+
 def _compare(measured, head):
     results, commits = measured
     return subprocess.run(
         [sys.executable, "-m", "reporting", "compare", commits["aa^"], commits[head], "--results", str(results),
-         "--machine", asv_runs.MACHINE],
+         "--machine", asv_runs.MACHINE, "--thresholds", str(_tiny_tier_thresholds(results))],
         capture_output=True, text=True, cwd=asv_runs.ROOT,
     )
 

@@ -34,9 +34,7 @@ def test_one_case_is_measured_once_and_its_duration_kept(tmp_path):
     assert f"1/{len(_tiny_cases())} cases" in first.stdout
 
     # every benchmark of the case ran, and nothing of another case
-    result_file = next(p for p in (tmp_path / "results").rglob("*.json")
-                       if p.name not in ("machine.json", "benchmarks.json", "durations.json"))
-    rows = results_table.tidy([json.loads(result_file.read_text())])
+    rows = results_table.tidy(results_table.result_files(tmp_path / "results", asv_runs.MACHINE))
     sampled = rows[rows["benchmark"] == "sampling.Sampling.time_sample"].set_index(["model", "backend"])
     assert sampled.loc[(CASE, "pymc"), "status"] == "ok" and sampled.loc[(CASE, "pymc"), "value"] > 0
     assert sampled.loc[(CASE, "nutpie-numba"), "status"] == "skipped"  # not installed here

@@ -124,6 +124,11 @@ def write_record(case: str, backend_name: str, metrics: dict, compile_method: st
     return _save(case, backend_name, {"compile_method": compile_method, "metrics": metrics})
 
 
+def write_started(case: str, backend_name: str) -> dict:
+    """Mark a sampling run as begun: if asv kills it at its timeout, this marker is what is left."""
+    return _save(case, backend_name, {"started": {"pid": os.getpid(), "timeout": TIER.timeout}})
+
+
 def write_failure(case: str, backend_name: str, error: str, skipped: bool = False) -> dict:
     """Save that compiling or sampling failed (or raised NotImplementedError: a skip), and how."""
     return _save(case, backend_name, {"skipped" if skipped else "failure": error})

@@ -10,6 +10,7 @@ from benchmarks.common import (
     skip_unless_runnable,
     write_failure,
     write_record,
+    write_started,
 )
 from harness.backends import get_backend
 
@@ -23,6 +24,10 @@ def _compiled(case, backend_name):
     key = (case, backend_name)
     if key not in _COMPILED:
         spec, size, backend = skip_unless_runnable(case, backend_name)
+        # A process that asv kills at its timeout records nothing; without this marker every tracked
+        # benchmark of the pair would find no record and sample again, each to its own timeout.
+        # (Written here, in setup, and not in the timed call, whose time it would add to.)
+        write_started(case, backend_name)
         with _failures_recorded(case, backend_name):
             _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings))
     return _COMPILED[key]
@@ -105,6 +110,11 @@ def _load_record(case, backend_name):
         raise NotImplementedError(record["skipped"])
     if "failure" in record:
         raise RuntimeError(f"the sampling run failed: {record['failure']}")
+    if "started" in record:
+        raise RuntimeError(
+            f"the compile or sampling run did not finish: its process (pid {record['started']['pid']}) ended before "
+            f"recording it, killed at asv's timeout of {record['started']['timeout']:g} s or crashed"
+        )
     return record
 
 

@@ -37,3 +37,41 @@ def test_unknown_tier_names_the_valid_ones(monkeypatch):
     monkeypatch.setenv("PMB_TIER", "fast")
     with pytest.raises(ValueError, match="valid tiers: tiny, quick, full"):
         common.current_tier_name()
+
+
+HUNG_RUN = """
+import sys, time
+from pathlib import Path
+from benchmarks import common, sampling
+from harness.backends import get_backend
+
+common.RECORD_ROOT = Path(sys.argv[1])
+type(get_backend("pymc")).sample = lambda self, compiled, settings: time.sleep(3600)  # a hung sampler
+bench = sampling.Sampling()
+bench.setup("eight_schools_noncentered", "pymc")
+bench.time_sample("eight_schools_noncentered", "pymc")
+"""
+
+
+def test_a_run_killed_at_its_timeout_fails_the_tracked_benchmarks_without_sampling_again(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setattr(sampling, "_sample", lambda *_: pytest.fail("the tracked benchmark sampled again"))
+    root = common.RECORD_ROOT
+    hung = subprocess.Popen([sys.executable, "-c", HUNG_RUN, str(root)])
+    try:
+        path = common.record_path("eight_schools_noncentered", "pymc")
+        deadline = time.monotonic() + 240
+        while not (path.exists() and "started" in path.read_text()):
+            assert hung.poll() is None, "the sampling process ended before it began sampling"
+            assert time.monotonic() < deadline, "the sampling process never began sampling"
+            time.sleep(0.1)
+        hung.send_signal(signal.SIGKILL)  # what asv does at a benchmark's timeout
+        hung.wait()
+    finally:
+        hung.kill()
+    with pytest.raises(RuntimeError, match=rf"sampling run did not finish: its process \(pid {hung.pid}\) ended"):
+        sampling._load_record("eight_schools_noncentered", "pymc")

@@ -7,6 +7,10 @@ session: each case is one `asv run` over every benchmark of that case, and its d
 into <results>/<machine>/durations.json once the piece has finished. A case already
 there for this commit is not run again (delete its entry to measure it again, e.g. after the
 asv matrix changed); the ledger's sum over the tier's cases is the tier's duration.
+
+--per-backend splits each case further, one `asv run` per (case, backend), for cases that take
+longer than a session: the case's entry then holds one entry per backend and counts once every
+backend has one. Each piece pays asv's start (discovery) once more than a whole-case run would.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import TIER_NAME, model_cases  # noqa: E402
+from benchmarks.common import BACKEND_NAMES, TIER_NAME, model_cases  # noqa: E402
 
 
 # asv run's exit status: 0 all ok, 2 some benchmark failed (that is recorded: a result). Anything
@@ -46,17 +50,63 @@ def save_ledger(path: Path, ledger: dict) -> None:
     tmp.replace(path)
 
 
-def case_selection(case: str) -> str:
-    """asv's --bench regex for every benchmark of one model case (asv matches name(params))."""
-    return rf"\('{case}', "
+def selection(case: str, backend: str | None = None) -> str:
+    """asv's --bench regex for every benchmark of one model case, or of one (case, backend).
+
+    asv matches the regex against name(params), e.g. time_sample('gp_latent-50', 'pymc').
+    """
+    return rf"\('{case}', '{backend}'\)" if backend else rf"\('{case}', "
 
 
-def run_case(asv: list[str], flags: list[str], commit: str, case: str) -> tuple[float, int]:
+def run_piece(asv: list[str], flags: list[str], commit: str, bench: str) -> dict:
     started = time.monotonic()
     # No --skip-existing: asv skips a benchmark that has a result for any parameters, so after the
     # first case it would skip every other one. The ledger is what resumes.
-    exit_code = subprocess.call([*asv, "run", *flags, "--bench", case_selection(case), f"{commit}^!"])
-    return time.monotonic() - started, exit_code
+    exit_code = subprocess.call([*asv, "run", *flags, "--bench", bench, f"{commit}^!"])
+    return {
+        "seconds": round(time.monotonic() - started, 1),
+        "exit": exit_code,
+        "tier": TIER_NAME,
+        "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "host_cpus": os.cpu_count(),
+    }
+
+
+def case_measured(entry: dict | None) -> dict | None:
+    """A case's entry as {seconds, pieces}, if the whole case or every backend of it is measured."""
+    if not entry:
+        return None
+    if "backends" not in entry:
+        return {"seconds": entry["seconds"], "pieces": 1} if entry["exit"] in MEASURED else None
+    pieces = entry["backends"]
+    if any(pieces.get(backend, {}).get("exit") not in MEASURED for backend in BACKEND_NAMES):
+        return None
+    return {"seconds": round(sum(pieces[backend]["seconds"] for backend in BACKEND_NAMES), 1),
+            "pieces": len(BACKEND_NAMES)}
+
+
+def measure(path: Path, commit: str, case: str, backend: str | None, run) -> int | None:
+    """Run one piece unless the ledger has it; returns asv's exit status, or None if skipped."""
+    label = f"{case} {backend}" if backend else case
+    entry = load_ledger(path).get(commit, {}).get(case) or {}
+    piece = entry.get("backends", {}).get(backend) if backend else None
+    done = case_measured(entry) or (piece if piece and piece["exit"] in MEASURED else None)
+    if done:
+        print(f"[{label}] measured already: {done['seconds']:.0f} s", flush=True)
+        return None
+    print(f"[{label}] running", flush=True)
+    piece = run(selection(case, backend))
+    ledger = load_ledger(path)  # re-read: another piece may have been written meanwhile
+    cases = ledger.setdefault(commit, {})
+    if backend:
+        previous = cases.get(case) if "backends" in cases.get(case, {}) else {"backends": {}}
+        previous["backends"][backend] = piece
+        cases[case] = previous
+    else:
+        cases[case] = piece
+    save_ledger(path, ledger)
+    print(f"[{label}] {piece['seconds']:.0f} s, asv exit {piece['exit']}", flush=True)
+    return piece["exit"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--machine", required=True, help="asv machine name (results/<machine>/)")
     parser.add_argument("--results", type=Path, default=ROOT / "results", help="asv results_dir")
     parser.add_argument("--cases", nargs="+", help="model cases to run, in this order (default: all of the tier)")
+    parser.add_argument("--per-backend", action="store_true",
+                        help="one asv run per (case, backend) instead of per case")
     parser.add_argument("--asv", default="asv", help="the asv command")
     argv = sys.argv[1:] if argv is None else argv
     split = argv.index("--") if "--" in argv else len(argv)
@@ -80,27 +132,15 @@ def main(argv: list[str] | None = None) -> int:
 
     path = ledger_path(args.results, args.machine)
     asv_failed = []
+    run = lambda bench: run_piece(args.asv.split(), flags, args.commit, bench)  # noqa: E731
     for case in cases:
-        done = load_ledger(path).get(args.commit, {}).get(case)
-        if done and done["exit"] in MEASURED:
-            print(f"[{case}] measured already: {done['seconds']:.0f} s", flush=True)
-            continue
-        print(f"[{case}] running", flush=True)
-        seconds, exit_code = run_case(args.asv.split(), flags, args.commit, case)
-        ledger = load_ledger(path)  # re-read: another case may have been written meanwhile
-        ledger.setdefault(args.commit, {})[case] = {
-            "seconds": round(seconds, 1),
-            "exit": exit_code,
-            "tier": TIER_NAME,
-            "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "host_cpus": os.cpu_count(),
-        }
-        save_ledger(path, ledger)
-        print(f"[{case}] {seconds:.0f} s, asv exit {exit_code}", flush=True)
-        if exit_code not in MEASURED:
-            asv_failed.append(case)
+        for backend in BACKEND_NAMES if args.per_backend else [None]:
+            exit_code = measure(path, args.commit, case, backend, run)
+            if exit_code is not None and exit_code not in MEASURED:
+                asv_failed.append(f"{case} {backend}" if backend else case)
     ledger = load_ledger(path).get(args.commit, {})
-    measured = {case: entry for case, entry in ledger.items() if case in valid and entry["exit"] in MEASURED}
+    measured = {case: case_measured(ledger.get(case)) for case in valid}
+    measured = {case: entry for case, entry in measured.items() if entry}
     total = sum(entry["seconds"] for entry in measured.values())
     missing = [case for case in valid if case not in measured]
     print(f"tier {TIER_NAME} at {args.commit[:8]}: {total / 60:.1f} min measured over "

@@ -1,9 +1,11 @@
 """scripts/measure_tier.py: a tier run one model case at a time through real asv, resumable."""
 
+import itertools
 import json
 import os
 import subprocess
 import sys
+import types
 
 import asv_runs
 from reporting import results as results_table
@@ -68,3 +70,56 @@ def test_a_case_where_asv_itself_failed_is_not_counted_and_is_retried(tmp_path):
     assert f"0/{len(_tiny_cases())} cases" in first.stdout
     again = measure(tmp_path, "0" * 40, "--cases", CASE, asv=failing_asv)
     assert f"[{CASE}] running" in again.stdout  # not taken for measured
+
+
+FAKE_ASV = """
+import json, sys
+from pathlib import Path
+bench = sys.argv[sys.argv.index("--bench") + 1]
+with open(Path(sys.argv[0]).with_suffix(".calls"), "a") as calls:
+    calls.write(bench + "\\n")
+sys.exit(1 if "'pymc-jax'" in bench and Path(sys.argv[0]).with_suffix(".fail").exists() else 0)
+"""
+
+
+def test_per_backend_pieces_resume_and_count_the_case_once_every_backend_is_in(tmp_path):
+    from benchmarks.common import BACKEND_NAMES
+
+    fake = tmp_path / "fake_asv.py"
+    fake.write_text(FAKE_ASV)
+    fake.with_suffix(".fail").touch()  # asv itself fails on one piece: that piece is retried later
+    commit = "1" * 40
+    first = measure(tmp_path, commit, "--cases", CASE, "--per-backend", asv=f"{sys.executable} {fake}")
+    assert first.returncode == 1 and f"asv itself failed on: {CASE} pymc-jax" in first.stderr
+    calls = fake.with_suffix(".calls").read_text().splitlines()
+    assert calls == [rf"\('{CASE}', '{backend}'\)" for backend in BACKEND_NAMES]
+    assert f"0/{len(_tiny_cases())} cases" in first.stdout  # one piece missing: the case is not counted
+
+    fake.with_suffix(".fail").unlink()
+    again = measure(tmp_path, commit, "--cases", CASE, "--per-backend", asv=f"{sys.executable} {fake}")
+    assert again.returncode == 0, again.stderr
+    assert fake.with_suffix(".calls").read_text().splitlines()[len(BACKEND_NAMES):] == [rf"\('{CASE}', 'pymc-jax'\)"]
+    assert f"1/{len(_tiny_cases())} cases" in again.stdout
+    pieces = json.loads((tmp_path / "results" / asv_runs.MACHINE / "durations.json").read_text())[commit][CASE]
+    assert set(pieces["backends"]) == set(BACKEND_NAMES)
+
+
+def test_a_piece_selects_every_benchmark_of_its_pair_and_nothing_else():
+    from asv.benchmarks import Benchmarks
+
+    from benchmarks.common import BACKEND_NAMES
+
+    sys.path.insert(0, str(SCRIPT.parent))
+    from measure_tier import selection
+
+    # the names and parameters of the full tier as asv discovered them
+    discovered = json.loads((asv_runs.ROOT / "results-full" / "benchmarks.json").read_text())
+    benchmarks = [benchmark for name, benchmark in discovered.items() if name != "version"]
+    case, backend = "gp_latent-100", "pymc"  # 'pymc' is a prefix of other backends' names
+    conf = types.SimpleNamespace(benchmark_dir=str(asv_runs.ROOT / "benchmarks"))
+    chosen = Benchmarks(conf, benchmarks, regex=selection(case, backend))
+    assert set(chosen) == {benchmark["name"] for benchmark in benchmarks}  # every benchmark runs ...
+    for name, indices in chosen.benchmark_selection.items():  # ... for this pair alone
+        params = list(itertools.product(*discovered[name]["params"]))
+        assert [params[i] for i in indices] == [(f"'{case}'", f"'{backend}'")], name
+    assert len(BACKEND_NAMES) > 1

@@ -12,9 +12,11 @@ def _remove_caches_of_ended_processes():
     # Up to tens of MB per pair, 140 pairs per commit. Here and not in a teardown: asv's
     # benchmark version hashes setup and teardown, and a new version would orphan the results.
     for path in glob.glob(os.path.join(tempfile.gettempdir(), "pmb-cold-*-*")):
-        pid = int(os.path.basename(path).split("-")[2])
+        pid = os.path.basename(path).split("-")[2]
+        if not pid.isdigit():  # not a folder of ours (pmb-cold-<pid>-<random>)
+            continue
         try:
-            os.kill(pid, 0)
+            os.kill(int(pid), 0)
         except ProcessLookupError:
             shutil.rmtree(path, ignore_errors=True)
         except PermissionError:

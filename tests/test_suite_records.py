@@ -1,4 +1,6 @@
-"""The records that let tracked benchmarks reuse the timed run, and how they carry skips and failures."""
+"""The records that let tracked benchmarks reuse the timed run (skips, failures, killed runs), and cache cleanup."""
+
+import os
 
 import pytest
 
@@ -75,3 +77,21 @@ def test_a_run_killed_at_its_timeout_fails_the_tracked_benchmarks_without_sampli
         hung.kill()
     with pytest.raises(RuntimeError, match=rf"sampling run did not finish: its process \(pid {hung.pid}\) ended"):
         sampling._load_record("eight_schools_noncentered", "pymc")
+
+
+def test_cold_compile_caches_of_ended_processes_are_removed_and_others_kept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from benchmarks import compile as compile_benchmarks
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    of_ended = tmp_path / f"pmb-cold-{ended.stdout.strip()}-abc"
+    of_this = tmp_path / f"pmb-cold-{os.getpid()}-def"
+    not_ours = tmp_path / "pmb-cold-notes-2026"
+    for folder in (of_ended, of_this, not_ours):
+        (folder / "pytensor").mkdir(parents=True)
+    compile_benchmarks._remove_caches_of_ended_processes()
+    assert not of_ended.exists() and of_this.exists() and not_ours.exists()

@@ -143,12 +143,16 @@ def _save(case: str, backend_name: str, content: dict) -> dict:
         "versions": package_versions(),
         **content,
     }
-    path = record_path(case, backend_name)
+    write_json_atomically(record_path(case, backend_name), record)
+    return record
+
+
+def write_json_atomically(path: Path, content: dict, **dumps) -> None:
+    """Write JSON so that a reader, or a process killed meanwhile, never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1))
+    tmp.write_text(json.dumps(content, indent=1, **dumps) + "\n")
     tmp.replace(path)
-    return record
 
 
 def read_record(case: str, backend_name: str) -> dict | None:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import BACKEND_NAMES, TIER_NAME, model_cases  # noqa: E402
+from benchmarks.common import BACKEND_NAMES, TIER_NAME, model_cases, write_json_atomically  # noqa: E402
 
 
 # asv run's exit status: 0 all ok, 2 some benchmark failed (that is recorded: a result). Anything
@@ -44,10 +44,7 @@ def load_ledger(path: Path) -> dict:
 
 
 def save_ledger(path: Path, ledger: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(ledger, indent=1, sort_keys=True) + "\n")
-    tmp.replace(path)
+    write_json_atomically(path, ledger, sort_keys=True)
 
 
 def selection(case: str, backend: str | None = None) -> str:

@@ -31,7 +31,12 @@ DASHBOARD := html/pymc$(if $(FULL),-full)
 # (scripts/asv_config.py) with the local history as repo and/or the full tier's folders.
 ASV_CONFIG := $(if $(filter github,$(PYMC_REPO)),$(if $(FULL),asv.full.conf.json,asv.conf.json),asv.mirror$(if $(FULL),.full).conf.json)
 # Results of different tiers must not overwrite each other: the tier is part of the machine name.
-HARDWARE := $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")
+# So is the CPU model (e.g. "AMD EPYC" -> amd-epyc): hosts of one size but another CPU get their
+# own results, else a change of host would read as a change of PyMC in asv's graphs.
+CPU_MODEL := $(shell sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+CPU_SLUG := $(shell echo "$(CPU_MODEL)" | sed -e 's/([RrTtMm]*)//g' -e 's/ @.*//' -e 's/\b\(CPU\|Processor\)\b//g' \
+  | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed -e 's/^-*//' -e 's/-*$$//')
+HARDWARE := $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")$(if $(CPU_SLUG),-$(CPU_SLUG))
 MACHINE ?= $(HARDWARE)-$(PMB_TIER)
 # asv looks for python3.12 on PATH; pyenv's shim answers only inside a pyenv version.
 ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv
@@ -103,7 +108,7 @@ asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 
 # Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
 machine: setup
-	$(PY) scripts/asv_machine.py $(MACHINE)
+	$(PY) scripts/asv_machine.py $(MACHINE) --results $(RESULTS) results-nutpie
 
 # The main job: the quick tier over every model x backend at the newest PyMC release, the
 # notebook's table, and the dashboard. asv exits 2 when a benchmark fails: that is a result

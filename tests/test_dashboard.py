@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-MACHINE = "x86_64-2cpu-24GB-quick"
+MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 GRAPH = "pymc/index.html#sampling.Sampling.time_sample?p-model=%27gp_latent-50%27&p-backend=%27pymc%27"
 FULL_GRAPH = ("pymc-full/index.html#compile.CompileCold.track_compile_cold_seconds"

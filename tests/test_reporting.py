@@ -13,7 +13,7 @@ from reporting import compare, noise, results, vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
-MACHINE = "x86_64-2cpu-24GB-quick"
+MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
 
 
 def _reporting(*args):

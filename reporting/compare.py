@@ -7,8 +7,10 @@ Speed metrics (times, costs, memory) are judged against per-family thresholds me
 run (reporting/thresholds.json): a change counts when |head - base| exceeds relative x base plus
 absolute (the family's jitter, in its unit), and, where asv has finite 99% intervals for both
 sides (the gradient micro-benchmark; a single timed run has none), the intervals do not overlap. Algorithmic metrics (ESS, gradient evaluations, divergences,
-R-hat, reference error) are exactly reproducible for a commit under fixed seeds, so any change in
-them is a change of the sampler's behaviour, reported apart from speed. Exit status: 0 when nothing
+R-hat, reference error) are exactly reproducible for a commit under fixed seeds on one host, so any
+change in them is a change of the sampler's behaviour, reported apart from speed. Both sides must come
+from one machine: another host differs in speed and, where code is compiled for its CPU (Numba,
+XLA), in the chains themselves. Exit status: 0 when nothing
 got worse beyond its threshold, 1 when something did (a slowdown or a new failure), 2 on bad input.
 """
 
@@ -69,13 +71,26 @@ class Threshold:
         return f"±{self.relative:.0%} + {self.absolute:.3g}"
 
 
-def load_thresholds(path: Path) -> dict[str, Threshold]:
+@dataclass(frozen=True)
+class Thresholds:
+    by_family: dict[str, Threshold]
+    machine: str  # where the A/A run measured them
+
+    def __getitem__(self, family: str) -> Threshold:
+        return self.by_family[family]
+
+    def items(self):
+        return self.by_family.items()
+
+
+def load_thresholds(path: Path) -> Thresholds:
     try:
-        thresholds = {family: Threshold(**values)
-                      for family, values in json.loads(Path(path).read_text())["thresholds"].items()}
+        document = json.loads(Path(path).read_text())
+        thresholds = Thresholds({family: Threshold(**values) for family, values in document["thresholds"].items()},
+                                document["machine"])
     except (OSError, KeyError, TypeError, json.JSONDecodeError) as error:
         raise SystemExit(f"cannot read thresholds from {path}: {error!r}") from error
-    missing = set(SPEED_FAMILIES.values()) - set(thresholds)
+    missing = set(SPEED_FAMILIES.values()) - set(thresholds.by_family)
     if missing:
         raise SystemExit(f"{path} has no threshold for {', '.join(sorted(missing))}")
     return thresholds
@@ -155,7 +170,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
 
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
-           thresholds: dict[str, Threshold]) -> tuple[str, bool]:
+           thresholds: Thresholds) -> tuple[str, bool]:
     """The markdown report and whether anything got worse beyond its threshold."""
     slower = speed[speed["verdict"] == "slower"]
     faster = speed[speed["verdict"] == "faster"]
@@ -174,8 +189,11 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
         verdict += f"; {len(faster)} faster"
     parts.append(f"{verdict} ({base.commit[:10]} → {head.commit[:10]})")
     parts.append("")
-    parts.append("Thresholds from the A/A noise run (relative + absolute): "
+    parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute): "
                  + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.items())))
+    if thresholds.machine != head.machine:
+        parts += ["", f"**Note**: these results are from {head.machine}, whose noise is unmeasured; "
+                      "the thresholds are another host's (`make noise` on this host measures its own)."]
 
     columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
                "value_head": "head", "ratio": "ratio", "significant": "significant"}
@@ -205,6 +223,10 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path) ->
     base_rows, head_rows = side_rows(results_dir, base), side_rows(results_dir, head)
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
+    if base.machine != head.machine:
+        raise SystemExit(f"base {base.commit[:10]} has results on {base.machine} only, head {head.commit[:10]} "
+                         f"on {head.machine}: another host changes the timings, and the chains where code is "
+                         "compiled for its CPU; compare commits measured on one machine (--machine)")
     pairs = paired(base_rows, head_rows)
     return render(base, head, speed_changes(pairs, thresholds), algorithmic_changes(pairs), status_changes(pairs),
                   thresholds)

@@ -14,6 +14,7 @@ from reporting import compare, noise, results, vendor
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"
 MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
+OTHER_HOST = "x86_64-2cpu-24GB-intel-xeon-quick"  # PyMC 6.4.0 only
 
 
 def _reporting(*args):
@@ -98,6 +99,22 @@ def test_compare_rejects_bad_input_with_exit_2():
     assert run.returncode == 2 and "cannot read thresholds" in run.stderr
 
 
+def test_compare_refuses_commits_measured_on_two_hosts(frame):
+    base = next(commit for commit in frame["commit"].unique() if not commit.startswith("aad86fe8"))
+    with pytest.raises(SystemExit, match=f"{MACHINE} only.*{OTHER_HOST}.*one machine"):
+        compare.compare(RESULTS, compare.Side(base, MACHINE), compare.Side("aad86fe8", OTHER_HOST), compare.THRESHOLDS)
+    run = _reporting("compare", base, "aad86fe8")  # 6.4.0 ran on both hosts: the machine must be named
+    assert run.returncode == 2 and "several machines" in run.stderr and "--machine" in run.stderr
+
+
+def test_thresholds_of_another_host_are_said_to_be_so():
+    on_their_host = _reporting("compare", "aad86fe8", "aad86fe8", "--machine", MACHINE)
+    on_another = _reporting("compare", "aad86fe8", "aad86fe8", "--machine", OTHER_HOST)
+    assert on_their_host.returncode == on_another.returncode == 0, on_another.stderr
+    assert f"A/A noise run on {MACHINE}" in on_their_host.stdout and "**Note**" not in on_their_host.stdout
+    assert f"these results are from {OTHER_HOST}, whose noise is unmeasured" in on_another.stdout
+
+
 def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
     pairs = pd.DataFrame({
         "benchmark": [results.WALL, results.WALL, results.GRADIENT],
@@ -107,8 +124,9 @@ def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
         "ci_low_base": [None, None, 0.9e-4], "ci_high_base": [None, None, 1.1e-4],
         "ci_low_head": [None, None, 0.9e-4], "ci_high_head": [None, None, 1.1e-4],
     })
-    thresholds = {"sampling time": compare.Threshold(0.2, 0.02), "gradient": compare.Threshold(0.1, 0.0),
-                  "compile time": compare.Threshold(0.5, 1.0), "memory": compare.Threshold(0.2, 0.0)}
+    thresholds = compare.Thresholds({"sampling time": compare.Threshold(0.2, 0.02),
+                                     "gradient": compare.Threshold(0.1, 0.0), "compile time": compare.Threshold(0.5, 1.0),
+                                     "memory": compare.Threshold(0.2, 0.0)}, MACHINE)
     speed = compare.speed_changes(pairs, thresholds)
     assert list(speed["verdict"]) == ["slower", "same", "same"]
     markdown, worse = compare.render(compare.Side("b" * 40, MACHINE), compare.Side("c" * 40, MACHINE), speed,

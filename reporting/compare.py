@@ -104,6 +104,18 @@ def side_rows(results_dir: Path, side: Side) -> pd.DataFrame:
     return rows
 
 
+def one_machine_rows(results_dir: Path, base: Side, head: Side) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides' rows, refused unless they come from one machine."""
+    base_rows, head_rows = side_rows(results_dir, base), side_rows(results_dir, head)
+    base_machine, head_machine = base_rows["machine"].iloc[0], head_rows["machine"].iloc[0]
+    if base_machine != head_machine:
+        raise SystemExit(f"base {base_rows['commit'].iloc[0][:10]} has results on {base_machine} only, head "
+                         f"{head_rows['commit'].iloc[0][:10]} on {head_machine}: another host changes the timings, "
+                         "and the chains where code is compiled for its CPU; compare commits measured on one "
+                         "machine (--machine)")
+    return base_rows, head_rows
+
+
 def paired(base: pd.DataFrame, head: pd.DataFrame) -> pd.DataFrame:
     keys = ["benchmark", "model", "backend"]
     columns = keys + ["value", "status", "ci_low", "ci_high"]
@@ -220,13 +232,9 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
 
 def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path) -> tuple[str, bool]:
     thresholds = load_thresholds(thresholds_path)
-    base_rows, head_rows = side_rows(results_dir, base), side_rows(results_dir, head)
+    base_rows, head_rows = one_machine_rows(results_dir, base, head)
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
-    if base.machine != head.machine:
-        raise SystemExit(f"base {base.commit[:10]} has results on {base.machine} only, head {head.commit[:10]} "
-                         f"on {head.machine}: another host changes the timings, and the chains where code is "
-                         "compiled for its CPU; compare commits measured on one machine (--machine)")
     pairs = paired(base_rows, head_rows)
     return render(base, head, speed_changes(pairs, thresholds), algorithmic_changes(pairs), status_changes(pairs),
                   thresholds)

@@ -29,9 +29,9 @@ from reporting.compare import (
     THRESHOLDS,
     Side,
     algorithmic_changes,
+    one_machine_rows,
     paired,
     ran_on_both,
-    side_rows,
     speed_pairs,
 )
 
@@ -56,8 +56,8 @@ def thresholds_of(table: pd.DataFrame) -> dict[str, dict[str, float]]:
 
 
 def main(args) -> int:
-    base_rows = side_rows(Path(args.results), Side(args.base, args.machine))
-    head_rows = side_rows(Path(args.results), Side(args.head, args.machine))
+    base_rows, head_rows = one_machine_rows(Path(args.results), Side(args.base, args.machine),
+                                            Side(args.head, args.machine))
     pairs = paired(base_rows, head_rows)
     table = spread(pairs)
     missing = sorted(set(SPEED_FAMILIES.values()) - set(table.index))

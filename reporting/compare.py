@@ -76,12 +76,6 @@ class Thresholds:
     by_family: dict[str, Threshold]
     machine: str  # where the A/A run measured them
 
-    def __getitem__(self, family: str) -> Threshold:
-        return self.by_family[family]
-
-    def items(self):
-        return self.by_family.items()
-
 
 def load_thresholds(path: Path) -> Thresholds:
     try:
@@ -202,7 +196,7 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     parts.append(f"{verdict} ({base.commit[:10]} → {head.commit[:10]})")
     parts.append("")
     parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute): "
-                 + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.items())))
+                 + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.by_family.items())))
     if thresholds.machine != head.machine:
         parts += ["", f"**Note**: these results are from {head.machine}, whose noise is unmeasured; "
                       "the thresholds are another host's (`make noise` on this host measures its own)."]
@@ -236,7 +230,7 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path) ->
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     pairs = paired(base_rows, head_rows)
-    return render(base, head, speed_changes(pairs, thresholds), algorithmic_changes(pairs), status_changes(pairs),
+    return render(base, head, speed_changes(pairs, thresholds.by_family), algorithmic_changes(pairs), status_changes(pairs),
                   thresholds)
 
 

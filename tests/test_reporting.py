@@ -127,7 +127,7 @@ def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
     thresholds = compare.Thresholds({"sampling time": compare.Threshold(0.2, 0.02),
                                      "gradient": compare.Threshold(0.1, 0.0), "compile time": compare.Threshold(0.5, 1.0),
                                      "memory": compare.Threshold(0.2, 0.0)}, MACHINE)
-    speed = compare.speed_changes(pairs, thresholds)
+    speed = compare.speed_changes(pairs, thresholds.by_family)
     assert list(speed["verdict"]) == ["slower", "same", "same"]
     markdown, worse = compare.render(compare.Side("b" * 40, MACHINE), compare.Side("c" * 40, MACHINE), speed,
                                      compare.algorithmic_changes(pairs), compare.status_changes(pairs), thresholds)

@@ -52,7 +52,7 @@ REVIEW ?= review.md
 # A revision's full hash (asv's results are keyed by it); as given where the history is not local yet.
 # (asv's own GitHub clone is a bare mirror: HEAD, no .git.)
 rev = $(if $(wildcard $(REPO_DIR)/.git $(REPO_DIR)/HEAD),$(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit}),$(1))
-THRESHOLDS := reporting/thresholds.json
+THRESHOLDS := $(wildcard reporting/thresholds/*.json)
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
@@ -167,7 +167,7 @@ report: setup
 # Review BASE against HEAD: both measured (results already there are kept), then the markdown
 # report in REVIEW. Exit status 1: something got worse beyond its A/A threshold.
 compare: asv-config machine
-	@test -f $(THRESHOLDS) || { echo "error: no $(THRESHOLDS): run make noise first" >&2; exit 2; }
+	@test -n "$(THRESHOLDS)" || { echo "error: no thresholds in reporting/thresholds/: run make noise first" >&2; exit 2; }
 	@test -n "$(call rev,$(BASE))" || { echo "error: BASE=$(BASE) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	@test -n "$(call rev,$(HEAD))" || { echo "error: HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
@@ -177,7 +177,7 @@ compare: asv-config machine
 
 # The same with asv continuous: both measured afresh, one after the other, on this machine.
 continuous: asv-config machine
-	@test -f $(THRESHOLDS) || { echo "error: no $(THRESHOLDS): run make noise first" >&2; exit 2; }
+	@test -n "$(THRESHOLDS)" || { echo "error: no thresholds in reporting/thresholds/: run make noise first" >&2; exit 2; }
 	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,$(HEAD))" || { echo "error: BASE=$(BASE) or HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	$(ASV) continuous $(ASV_RUN_FLAGS) $(call rev,$(BASE)) $(call rev,$(HEAD)) || true
 	@# asv continuous exits 1 on its own verdict (one 10 % factor for all); ours follows. Had asv
@@ -186,7 +186,8 @@ continuous: asv-config machine
 	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(RESULTS) --machine $(MACHINE) --out $(REVIEW)
 
 # The A/A control: BASE and the mirror's aa commit (the same code) measured back to back; prints
-# the spread per family and writes the thresholds compare uses (reporting/thresholds.json).
+# the spread per family and writes the thresholds compare uses on this machine
+# (reporting/thresholds/$(MACHINE).json).
 noise: asv-config machine
 	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,aa)" || { echo "error: $(BASE) or aa is not in $(REPO_DIR) (make mirror adds aa)" >&2; exit 2; }
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2

@@ -1,10 +1,11 @@
 """`make compare`: what changed between two commits, as markdown a reviewer pastes into a PR.
 
     python -m reporting compare BASE HEAD [--machine M] [--results results]
-                                          [--thresholds reporting/thresholds.json] [--out report.md]
+                                          [--thresholds FILE] [--out report.md]
 
 Speed metrics (times, costs, memory) are judged against per-family thresholds measured by an A/A
-run (reporting/thresholds.json): a change counts when |head - base| exceeds relative x base plus
+run on the results' machine (reporting/thresholds/<machine>.json; another machine's, said so in the
+report, where that one has none): a change counts when |head - base| exceeds relative x base plus
 absolute (the family's jitter, in its unit), and, where asv has finite 99% intervals for both
 sides (the gradient micro-benchmark; a single timed run has none), the intervals do not overlap. Algorithmic metrics (ESS, gradient evaluations, divergences,
 R-hat, reference error) are exactly reproducible for a commit under fixed seeds on one host, so any
@@ -26,7 +27,7 @@ import pandas as pd
 
 from reporting.results import GRADIENT, TRACKED, WALL, result_files, select_commit, tidy
 
-THRESHOLDS = Path(__file__).with_name("thresholds.json")
+THRESHOLDS_DIR = Path(__file__).with_name("thresholds")
 COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
 
 # benchmark -> family; a family shares one A/A-measured threshold.
@@ -75,6 +76,22 @@ class Threshold:
 class Thresholds:
     by_family: dict[str, Threshold]
     machine: str  # where the A/A run measured them
+
+
+def thresholds_file(machine: str) -> Path:
+    """Where `make noise` on `machine` writes its thresholds."""
+    return THRESHOLDS_DIR / f"{machine}.json"
+
+
+def thresholds_for(machine: str) -> Path:
+    """The thresholds measured on `machine`; where it has none, another machine's (the report says so)."""
+    own = thresholds_file(machine)
+    if own.exists():
+        return own
+    measured = sorted(THRESHOLDS_DIR.glob("*.json"))
+    if not measured:
+        raise SystemExit(f"no thresholds in {THRESHOLDS_DIR}: run make noise first")
+    return measured[0]
 
 
 def load_thresholds(path: Path) -> Thresholds:
@@ -198,8 +215,8 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute): "
                  + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.by_family.items())))
     if thresholds.machine != head.machine:
-        parts += ["", f"**Note**: these results are from {head.machine}, whose noise is unmeasured; "
-                      "the thresholds are another host's (`make noise` on this host measures its own)."]
+        parts += ["", f"**Note**: these results are from {head.machine}, where no A/A run was measured; "
+                      f"the thresholds are {thresholds.machine}'s (`make noise` there measures its own)."]
 
     columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
                "value_head": "head", "ratio": "ratio", "significant": "significant"}
@@ -224,11 +241,12 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     return "\n".join(parts) + "\n", worse
 
 
-def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path) -> tuple[str, bool]:
-    thresholds = load_thresholds(thresholds_path)
+def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | None = None) -> tuple[str, bool]:
+    """The report; thresholds from thresholds_path, or (None) those of the machine the results are from."""
     base_rows, head_rows = one_machine_rows(results_dir, base, head)
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
+    thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
     pairs = paired(base_rows, head_rows)
     return render(base, head, speed_changes(pairs, thresholds.by_family), algorithmic_changes(pairs), status_changes(pairs),
                   thresholds)
@@ -238,7 +256,7 @@ def main(args) -> int:
     base = Side(args.base, args.machine)
     head = Side(args.head, args.machine)
     try:
-        markdown, worse = compare(Path(args.results), base, head, Path(args.thresholds))
+        markdown, worse = compare(Path(args.results), base, head, args.thresholds and Path(args.thresholds))
     except SystemExit as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -253,5 +271,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("head", help="head commit (hash prefix)")
     parser.add_argument("--results", default="results")
     parser.add_argument("--machine", default=None, help="asv machine name of the results")
-    parser.add_argument("--thresholds", default=str(THRESHOLDS))
+    parser.add_argument("--thresholds", default=None,
+                        help=f"thresholds file (default: {THRESHOLDS_DIR.name}/<machine>.json of the results' machine)")
     parser.add_argument("--out", default=None, help="also write the markdown here")

@@ -1,6 +1,6 @@
 """`make noise`: the A/A control. The same code measured twice; its spread sets compare's thresholds.
 
-    python -m reporting noise BASE HEAD [--machine M] [--write [reporting/thresholds.json]]
+    python -m reporting noise BASE HEAD [--machine M] [--write [FILE]]
 
 BASE and HEAD hold the same code: a release and the mirror's empty ``aa`` commit on top of it
 (scripts/inject_changes.py), each run in full, one after the other.
@@ -10,7 +10,7 @@ A family's threshold has two parts, as noise has: relative, 1.5 x the 90th perce
 relative deviations (rounded up to 5 %), and absolute, 1.5 x the largest excess of any A/A pair
 over the relative part (the jitter of short runs, in the metric's unit). Every A/A pair then lies
 inside its threshold, by construction, and a real change must exceed what the machine alone
-produced. Algorithmic metrics must be identical; the report says whether they are.
+produced. Each machine has its own: --write puts them in reporting/thresholds/<machine>.json. Algorithmic metrics must be identical; the report says whether they are.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ import pandas as pd
 from reporting.compare import (
     ALGORITHMIC,
     SPEED_FAMILIES,
-    THRESHOLDS,
     Side,
     algorithmic_changes,
     one_machine_rows,
     paired,
     ran_on_both,
     speed_pairs,
+    thresholds_file,
 )
 
 MARGIN = 1.5
@@ -71,19 +71,22 @@ def main(args) -> int:
     print(f"\nalgorithmic metrics: {len(algorithmic) - len(changed)} of {len(algorithmic)} identical")
     if len(changed):
         print(changed[["model", "backend", "metric", "value_base", "value_head"]].to_markdown(index=False))
-    if args.write:
+    if args.write is not None:
+        machine = base_rows["machine"].iloc[0]
+        path = Path(args.write) if args.write else thresholds_file(machine)
         document = {
             "measured": str(date.today()),
             "commits": commits,
-            "machine": base_rows["machine"].iloc[0],
+            "machine": machine,
             "rule": f"relative: {MARGIN} x the 90th percentile of |head/base - 1|, rounded up to {STEP:.0%}; "
                     f"absolute: {MARGIN} x the largest A/A excess over the relative part",
             "spread": table[["pairs", "median", "p90", "largest"]].round(4).to_dict(orient="index"),
             "algorithmic_identical": f"{len(algorithmic) - len(changed)} of {len(algorithmic)}",
             "thresholds": thresholds_of(table),
         }
-        Path(args.write).write_text(json.dumps(document, indent=1) + "\n")
-        print(f"\nthresholds written to {args.write}", file=sys.stderr)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=1) + "\n")
+        print(f"\nthresholds written to {path}", file=sys.stderr)
     return 0
 
 
@@ -92,5 +95,5 @@ def add_arguments(parser) -> None:
     parser.add_argument("head", help="second commit with the same code (hash prefix)")
     parser.add_argument("--results", default="results")
     parser.add_argument("--machine", default=None, help="asv machine name of the results")
-    parser.add_argument("--write", nargs="?", const=str(THRESHOLDS), default=None,
-                        help=f"write the thresholds (default path {THRESHOLDS})")
+    parser.add_argument("--write", nargs="?", const="", default=None,
+                        help="write the thresholds (default path reporting/thresholds/<machine>.json)")

@@ -1,5 +1,6 @@
 """The report, the summary and the compare, on the results committed in results/ (real asv runs)."""
 
+import argparse
 import json
 import math
 import subprocess
@@ -95,14 +96,14 @@ def test_compare_rejects_bad_input_with_exit_2():
     run = _reporting("compare", "deadbeef", "deadbeef", "--machine", MACHINE)
     assert run.returncode == 2
     assert "no results for commit 'deadbeef'" in run.stderr
-    run = _reporting("compare", "a", "b", "--thresholds", "/nonexistent.json")
+    run = _reporting("compare", "aad86fe8", "aad86fe8", "--machine", MACHINE, "--thresholds", "/nonexistent.json")
     assert run.returncode == 2 and "cannot read thresholds" in run.stderr
 
 
 def test_compare_refuses_commits_measured_on_two_hosts(frame):
     base = next(commit for commit in frame["commit"].unique() if not commit.startswith("aad86fe8"))
     with pytest.raises(SystemExit, match=f"{MACHINE} only.*{OTHER_HOST}.*one machine"):
-        compare.compare(RESULTS, compare.Side(base, MACHINE), compare.Side("aad86fe8", OTHER_HOST), compare.THRESHOLDS)
+        compare.compare(RESULTS, compare.Side(base, MACHINE), compare.Side("aad86fe8", OTHER_HOST))
     run = _reporting("compare", base, "aad86fe8")  # 6.4.0 ran on both hosts: the machine must be named
     assert run.returncode == 2 and "several machines" in run.stderr and "--machine" in run.stderr
 
@@ -112,7 +113,28 @@ def test_thresholds_of_another_host_are_said_to_be_so():
     on_another = _reporting("compare", "aad86fe8", "aad86fe8", "--machine", OTHER_HOST)
     assert on_their_host.returncode == on_another.returncode == 0, on_another.stderr
     assert f"A/A noise run on {MACHINE}" in on_their_host.stdout and "**Note**" not in on_their_host.stdout
-    assert f"these results are from {OTHER_HOST}, whose noise is unmeasured" in on_another.stdout
+    assert f"these results are from {OTHER_HOST}, where no A/A run was measured" in on_another.stdout
+    assert f"the thresholds are {MACHINE}'s" in on_another.stdout
+
+
+def test_each_machine_gets_its_own_thresholds(tmp_path, monkeypatch):
+    monkeypatch.setattr(compare, "THRESHOLDS_DIR", tmp_path)
+    with pytest.raises(SystemExit, match="no thresholds in .*make noise"):
+        compare.thresholds_for(OTHER_HOST)
+    for machine in (MACHINE, OTHER_HOST):
+        compare.thresholds_file(machine).write_text("{}")
+    assert compare.thresholds_for(OTHER_HOST) == tmp_path / f"{OTHER_HOST}.json"
+    assert compare.thresholds_for("some-third-host") == tmp_path / f"{min(MACHINE, OTHER_HOST)}.json"
+
+
+def test_noise_writes_the_thresholds_of_its_machine(tmp_path, monkeypatch):
+    monkeypatch.setattr(compare, "THRESHOLDS_DIR", tmp_path)
+    committed = json.loads((ROOT / "reporting" / "thresholds" / f"{MACHINE}.json").read_text())
+    base, head = committed["commits"]
+    args = argparse.Namespace(base=base, head=head, results=str(RESULTS), machine=MACHINE, write="")
+    assert noise.main(args) == 0
+    written = json.loads((tmp_path / f"{MACHINE}.json").read_text())
+    assert written["machine"] == MACHINE and written["thresholds"] == committed["thresholds"]
 
 
 def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
@@ -135,7 +157,7 @@ def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
 
 
 def test_committed_thresholds_follow_from_the_committed_a_a_run():
-    document = json.loads(compare.THRESHOLDS.read_text())
+    document = json.loads(compare.thresholds_file(MACHINE).read_text())
     base, head = document["commits"]
     pairs = compare.paired(compare.side_rows(RESULTS, compare.Side(base, document["machine"])),
                            compare.side_rows(RESULTS, compare.Side(head, document["machine"])))

@@ -56,7 +56,7 @@ THRESHOLDS := $(wildcard reporting/thresholds/*.json)
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report compare continuous noise history-nutpie lint-workflows tier-duration dashboard
+  preview summary report compare continuous noise history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -141,8 +141,12 @@ tier-duration: asv-config machine
 # nutpie's releases from PyPI with PyMC fixed (asv.nutpie-releases.conf.json), nutpie backends only.
 NUTPIE_HISTORY := .asv/nutpie-releases
 NUTPIE_VERSIONS ?= 0.16.9 0.16.10 0.16.11
-history-nutpie: setup machine
+# The history's commits are reproducible (PyPI upload dates), so the committed results-nutpie/ match
+# it on a fresh clone; asv publish reads commit dates from it.
+nutpie-history: setup
 	$(PY) scripts/build_nutpie_history.py $(NUTPIE_HISTORY) $(NUTPIE_VERSIONS)
+
+history-nutpie: nutpie-history machine
 	$(ASV) run --config asv.nutpie-releases.conf.json --machine $(MACHINE) --launch-method forkserver \
 	  --show-stderr --skip-existing --bench "'nutpie" ALL || test $$? -eq 2
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results-nutpie
@@ -208,7 +212,7 @@ dashboard: asv-config node_modules/.installed
 publish: setup node_modules/.installed
 	$(MAKE) --no-print-directory dashboard PMB_TIER=quick
 	$(if $(wildcard results-full/*/machine.json),$(MAKE) --no-print-directory dashboard PMB_TIER=full)
-	$(if $(wildcard results-nutpie/*/machine.json),$(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
+	$(if $(wildcard results-nutpie/*/machine.json),$(MAKE) --no-print-directory nutpie-history && $(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report $(REPORT_ARGS)
 	$(REPORTING) landing --html html --report $(REPORT_DIR)
 

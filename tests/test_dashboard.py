@@ -1,15 +1,13 @@
 """The published dashboard in a real browser: Debian's Chromium, headless, driven by Playwright.
 
-Built as `make publish` builds it (asv publish, vendored assets, report, landing page), from the
-committed results, served on localhost. Screenshots go to artifacts/.
+Built by `make publish` (asv publish of each dashboard, vendored assets, report, landing page) from
+the committed results, served on localhost. Screenshots go to artifacts/.
 """
 
 import functools
 import http.server
-import os
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -17,34 +15,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 GRAPH = "pymc/index.html#sampling.Sampling.time_sample?p-model=%27gp_latent-50%27&p-backend=%27pymc%27"
+NUTPIE_GRAPH = ("nutpie/index.html#sampling.Sampling.time_sample"
+                "?p-model=%27gp_latent-50%27&p-backend=%27nutpie-numba%27")
 FULL_GRAPH = ("pymc-full/index.html#compile.CompileCold.track_compile_cold_seconds"
               "?p-model=%27gp_latent-50%27&p-backend=%27pymc%27")
 
 
-def _run(*args):
-    env = {**os.environ, "PATH": f"{Path(sys.base_prefix) / 'bin'}:{os.environ['PATH']}"}
-    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    html = tmp_path_factory.mktemp("html")
-    _run("scripts/asv_config.py", "asv.mirror.conf.json", "--repo", ".asv/pymc-mirror")
-    _run("-m", "asv", "publish", "--config", "asv.mirror.conf.json", "--html-dir", str(html / "pymc"))
-    _run("-m", "reporting", "vendor", str(html / "pymc"))
-    # the full tier: its own results folder and dashboard, as `make publish` builds them
-    _run("scripts/asv_config.py", "asv.mirror.full.conf.json", "--repo", ".asv/pymc-mirror",
-         "--results", "results-full", "--html", "html/pymc-full")
-    _run("-m", "asv", "publish", "--config", "asv.mirror.full.conf.json", "--html-dir", str(html / "pymc-full"))
-    _run("-m", "reporting", "vendor", str(html / "pymc-full"))
-    _run("-m", "reporting", "report", "--machine", MACHINE, "--out", str(html / "report"))
-    _run("-m", "reporting", "landing", "--html", str(html), "--report", str(html / "report"))
-    handler = functools.partial(QuietHandler, directory=str(html))
+def site():
+    """html/ as `make publish` builds it on this checkout (the target a fresh clone runs)."""
+    build = subprocess.run(["make", "--no-print-directory", "publish"], capture_output=True, text=True, cwd=ROOT)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    handler = functools.partial(QuietHandler, directory=str(ROOT / "html"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -84,6 +68,7 @@ def test_landing_page_shows_dashboards_tables_and_figures(site, page):
     assert page.title() == "PyMC sampling backends: benchmarks"
     assert page.locator('#dashboards a[href="pymc/index.html"]').count() == 1
     assert page.locator('#dashboards a[href="pymc-full/index.html"]').count() == 1
+    assert page.locator('#dashboards a[href="nutpie/index.html"]').count() == 1
     assert page.locator("table").count() >= 7  # one per model
     images = page.locator("img")
     assert images.count() >= 9
@@ -116,6 +101,12 @@ def test_full_tier_dashboard_shows_its_cold_compiles(site, page):
     assert points and sum(points) >= 1, points  # PyMC 6.4.0, measured in the full tier
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "graph-full-compile-cold.png")
+    assert page.errors == []
+
+
+def test_nutpie_releases_dashboard_shows_its_releases(site, page):
+    points = _graph_points(page, f"{site}/{NUTPIE_GRAPH}")
+    assert points and sum(points) >= 3, points  # nutpie 0.16.9, 0.16.10, 0.16.11 with PyMC fixed
     assert page.errors == []
 
 

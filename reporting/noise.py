@@ -10,7 +10,8 @@ A family's threshold has two parts, as noise has: relative, 1.5 x the 90th perce
 relative deviations (rounded up to 5 %), and absolute, 1.5 x the largest excess of any A/A pair
 over the relative part (the jitter of short runs, in the metric's unit). Every A/A pair then lies
 inside its threshold, by construction, and a real change must exceed what the machine alone
-produced. Each machine has its own: --write puts them in reporting/thresholds/<machine>.json. Algorithmic metrics must be identical; the report says whether they are.
+produced. Algorithmic metrics must be identical; the report says whether they are. Each machine
+has its own thresholds: --write puts them in reporting/thresholds/<machine>.json.
 """
 
 from __future__ import annotations

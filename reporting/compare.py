@@ -11,7 +11,8 @@ sides (the gradient micro-benchmark; a single timed run has none), the intervals
 R-hat, reference error) are exactly reproducible for a commit under fixed seeds on one host, so any
 change in them is a change of the sampler's behaviour, reported apart from speed. Both sides must come
 from one machine: another host differs in speed and, where code is compiled for its CPU (Numba,
-XLA), in the chains themselves. Exit status: 0 when nothing
+XLA), in the chains themselves; sides measured more than 12 h apart get a note (a host's load moves
+from day to day). Exit status: 0 when nothing
 got worse beyond its threshold, 1 when something did (a slowdown or a new failure), 2 on bad input.
 """
 
@@ -52,6 +53,9 @@ ALGORITHMIC = {
 }
 # Relative changes below this are float noise, not behaviour (ESS is recomputed from the same draws).
 EXACT = 1e-9
+# Sides measured further apart than this get a note: the thresholds come from back-to-back runs, and
+# a host's load moves from day to day (the Intel Xeon host: 0.75x at the median two days apart).
+APART = pd.Timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,14 @@ def one_machine_rows(results_dir: Path, base: Side, head: Side) -> tuple[pd.Data
     return base_rows, head_rows
 
 
+def measured_apart(base: pd.DataFrame, head: pd.DataFrame) -> pd.Timedelta:
+    """Time from the end of the side measured first to the start of the other (0 where they overlap)."""
+    runs = sorted((rows["run"][rows["run"] > pd.Timestamp(0)] for rows in (base, head)), key=lambda run: run.min())
+    if any(run.empty for run in runs):
+        return pd.Timedelta(0)  # no start times recorded: nothing to say
+    return max(runs[1].min() - runs[0].max(), pd.Timedelta(0))
+
+
 def paired(base: pd.DataFrame, head: pd.DataFrame) -> pd.DataFrame:
     keys = ["benchmark", "model", "backend"]
     columns = keys + ["value", "status", "ci_low", "ci_high"]
@@ -193,7 +205,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
 
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
-           thresholds: Thresholds) -> tuple[str, bool]:
+           thresholds: Thresholds, apart: pd.Timedelta = pd.Timedelta(0)) -> tuple[str, bool]:
     """The markdown report and whether anything got worse beyond its threshold."""
     slower = speed[speed["verdict"] == "slower"]
     faster = speed[speed["verdict"] == "faster"]
@@ -217,6 +229,10 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     if thresholds.machine != head.machine:
         parts += ["", f"**Note**: these results are from {head.machine}, where no A/A run was measured; "
                       f"the thresholds are {thresholds.machine}'s (`make noise` there measures its own)."]
+    if apart > APART:
+        parts += ["", f"**Note**: base and head were measured {apart.total_seconds() / 3600:.0f} h apart; the thresholds "
+                      "hold for runs back to back, and a host's load moves from day to day. `make continuous` "
+                      "measures both afresh."]
 
     columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
                "value_head": "head", "ratio": "ratio", "significant": "significant"}
@@ -249,7 +265,7 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
     pairs = paired(base_rows, head_rows)
     return render(base, head, speed_changes(pairs, thresholds.by_family), algorithmic_changes(pairs), status_changes(pairs),
-                  thresholds)
+                  thresholds, measured_apart(base_rows, head_rows))
 
 
 def main(args) -> int:

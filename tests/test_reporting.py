@@ -157,6 +157,24 @@ def test_a_slowdown_beyond_the_threshold_is_worse_and_within_it_is_not():
     assert worse and markdown.startswith("**Worse**: 1 slower")
 
 
+def test_sides_measured_days_apart_get_a_note():
+    def side(*starts):
+        return pd.DataFrame({"run": [pd.Timestamp(start) for start in starts]})
+
+    assert compare.measured_apart(side("2026-11-27 21:00", "2026-11-27 21:17"),
+                                  side("2026-11-27 22:21", "2026-11-27 22:37")) == pd.Timedelta(minutes=64)
+    assert compare.measured_apart(side("2026-11-29 09:00"), side("2026-11-27 09:00", "2026-11-27 09:15")) \
+        == pd.Timedelta(hours=47, minutes=45)
+    assert compare.measured_apart(side(0), side("2026-11-29 09:00")) == pd.Timedelta(0)  # no start time recorded
+    thresholds = compare.load_thresholds(compare.thresholds_file(MACHINE))
+    empty = pd.DataFrame(columns=["verdict", "status_head", "status_base"])
+    sides = compare.Side("b" * 40, MACHINE), compare.Side("c" * 40, MACHINE)
+    days, _ = compare.render(*sides, empty, empty, empty, thresholds, pd.Timedelta(hours=48))
+    hour, _ = compare.render(*sides, empty, empty, empty, thresholds, pd.Timedelta(hours=1))
+    assert "measured 48 h apart" in days and "make continuous" in days
+    assert "apart" not in hour
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "reporting" / "thresholds").glob("*.json")), ids=lambda p: p.stem)
 def test_committed_thresholds_follow_from_the_committed_a_a_run(path):
     document = json.loads(path.read_text())

@@ -67,13 +67,13 @@ def main(args) -> int:
     algorithmic = ran_on_both(pairs, ALGORITHMIC)
     changed = algorithmic_changes(pairs)
     commits = [rows["commit"].iloc[0] for rows in (base_rows, head_rows)]
-    print(f"A/A: {commits[0][:10]} vs {commits[1][:10]} on {base_rows['machine'].iloc[0]}\n")
+    machine = base_rows["machine"].iloc[0]
+    print(f"A/A: {commits[0][:10]} vs {commits[1][:10]} on {machine}\n")
     print(table.to_markdown(floatfmt=".3f"))
     print(f"\nalgorithmic metrics: {len(algorithmic) - len(changed)} of {len(algorithmic)} identical")
     if len(changed):
         print(changed[["model", "backend", "metric", "value_base", "value_head"]].to_markdown(index=False))
     if args.write is not None:
-        machine = base_rows["machine"].iloc[0]
         path = Path(args.write) if args.write else thresholds_file(machine)
         document = {
             "measured": str(date.today()),

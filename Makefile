@@ -127,15 +127,17 @@ history: asv-config machine
 # One tier at one revision, a model case at a time (CASES="..." picks and orders them), resumable:
 # each finished case's wall time goes into $(RESULTS)/<machine>/durations.json; their sum over the
 # tier's cases is the tier's duration. For the full tier, which takes hours here:
-# PMB_TIER=full make tier-duration REV=v6.4.0 [CASES="gp_latent-100 ..."] [PER_BACKEND=1]
+# PMB_TIER=full make tier-duration REV=v6.4.0 [CASES="gp_latent-100 ..."] [PER_BACKEND=1] [BACKENDS="blackjax ..."]
 REV ?= main
 CASES ?=
 PER_BACKEND ?=
+BACKENDS ?=
 tier-duration: asv-config machine
 	@test -z "$(BENCH)" || { echo "error: BENCH would add its benchmarks to every case's run; use CASES" >&2; exit 2; }
 	@test -n "$(call rev,$(REV))" || { echo "error: REV=$(REV) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	PATH="$(dir $(PYTHON312)):$$PATH" $(PY) scripts/measure_tier.py $(call rev,$(REV)) --results $(RESULTS) --machine $(MACHINE) \
-	  --asv $(VENV)/bin/asv $(if $(CASES),--cases $(CASES)) $(if $(PER_BACKEND),--per-backend) -- $(ASV_RUN_FLAGS)
+	  --asv $(VENV)/bin/asv $(if $(CASES),--cases $(CASES)) $(if $(PER_BACKEND),--per-backend) \
+	  $(if $(BACKENDS),--backends $(BACKENDS)) -- $(ASV_RUN_FLAGS)
 	$(MAKE) --no-print-directory versions
 
 # nutpie's releases from PyPI with PyMC fixed (asv.nutpie-releases.conf.json), nutpie backends only.

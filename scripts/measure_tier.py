@@ -11,6 +11,8 @@ asv matrix changed); the ledger's sum over the tier's cases is the tier's durati
 --per-backend splits each case further, one `asv run` per (case, backend), for cases that take
 longer than a session: the case's entry then holds one entry per backend and counts once every
 backend has one. Each piece pays asv's start (discovery) once more than a whole-case run would.
+--backends picks and orders those pieces (it implies --per-backend), e.g. to measure the pieces
+a session has time for.
 """
 
 from __future__ import annotations
@@ -114,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", nargs="+", help="model cases to run, in this order (default: all of the tier)")
     parser.add_argument("--per-backend", action="store_true",
                         help="one asv run per (case, backend) instead of per case")
+    parser.add_argument("--backends", nargs="+",
+                        help="with one asv run per (case, backend): these backends, in this order (default: all)")
     parser.add_argument("--asv", default="asv", help="the asv command")
     argv = sys.argv[1:] if argv is None else argv
     split = argv.index("--") if "--" in argv else len(argv)
@@ -124,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [case for case in cases if case not in valid]
     if unknown:
         parser.error(f"not model cases of tier {TIER_NAME}: {', '.join(unknown)}; valid: {', '.join(valid)}")
+    unknown = [backend for backend in args.backends or [] if backend not in BACKEND_NAMES]
+    if unknown:
+        parser.error(f"not backends: {', '.join(unknown)}; valid: {', '.join(BACKEND_NAMES)}")
     if len(args.commit) != 40:
         parser.error(f"commit must be a full 40-character hash, not {args.commit!r}")
 
@@ -131,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     asv_failed = []
     run = lambda bench: run_piece(args.asv.split(), flags, args.commit, bench)  # noqa: E731
     for case in cases:
-        for backend in BACKEND_NAMES if args.per_backend else [None]:
+        for backend in args.backends or (BACKEND_NAMES if args.per_backend else [None]):
             exit_code = measure(path, args.commit, case, backend, run)
             if exit_code is not None and exit_code not in MEASURED:
                 asv_failed.append(f"{case} {backend}" if backend else case)

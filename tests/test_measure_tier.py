@@ -55,6 +55,8 @@ def test_bad_input_names_what_is_valid(tmp_path):
     assert wrong_case.returncode == 2 and "valid: discrete_mixture" in wrong_case.stderr
     short_hash = measure(tmp_path, "aad86fe8", "--cases", CASE)
     assert short_hash.returncode == 2 and "full 40-character hash" in short_hash.stderr
+    wrong_backend = measure(tmp_path, "0" * 40, "--cases", CASE, "--backends", "blackjax", "jax")
+    assert wrong_backend.returncode == 2 and "not backends: jax; valid: pymc," in wrong_backend.stderr
 
 
 def _tiny_cases():
@@ -123,3 +125,16 @@ def test_a_piece_selects_every_benchmark_of_its_pair_and_nothing_else():
         params = list(itertools.product(*discovered[name]["params"]))
         assert [params[i] for i in indices] == [(f"'{case}'", f"'{backend}'")], name
     assert len(BACKEND_NAMES) > 1
+
+
+def test_backends_pick_and_order_the_pieces(tmp_path):
+    fake = tmp_path / "fake_asv.py"
+    fake.write_text(FAKE_ASV)
+    commit = "2" * 40
+    chosen = ["blackjax", "numpyro-vectorized"]
+    result = measure(tmp_path, commit, "--cases", CASE, "--backends", *chosen, asv=f"{sys.executable} {fake}")
+    assert result.returncode == 0, result.stderr
+    assert fake.with_suffix(".calls").read_text().splitlines() == [rf"\('{CASE}', '{backend}'\)" for backend in chosen]
+    pieces = json.loads((tmp_path / "results" / asv_runs.MACHINE / "durations.json").read_text())[commit][CASE]
+    assert list(pieces["backends"]) == chosen
+    assert f"0/{len(_tiny_cases())} cases" in result.stdout  # two of ten pieces: the case is not counted

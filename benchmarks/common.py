@@ -57,7 +57,7 @@ TIERS = {
         repeat=(1, 3, 600.0),
         timeout=3600,
         cold_compile=True,
-        description="nightly history: the notebook's settings at every size",
+        description="the notebook's settings at every size (the nightly workflow, started with tier: full)",
     ),
 }
 

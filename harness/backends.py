@@ -306,7 +306,8 @@ class JaxNuts(Backend):
                       nuts_sampler=self.nuts_sampler, progressbar=False, compute_convergence_checks=False,
                       model=model)
         if _pm_sample_passes_chain_method():
-            return _sample_run(pm.sample, nuts_sampler_kwargs={"chain_method": self.chain_method}, **common)
+            option = "nuts" if _pm_sample_takes_nuts_options() else "nuts_sampler_kwargs"
+            return _sample_run(pm.sample, **{option: {"chain_method": self.chain_method}}, **common)
         # PyMC 6.2 hands every NUTS keyword to the kernel (TypeError: chain_method), so its
         # pm.sample cannot choose; call the function pm.sample calls, which takes it.
         from pymc.sampling.jax import sample_jax_nuts
@@ -323,6 +324,18 @@ def _pm_sample_passes_chain_method() -> bool:
         return external is None or "chain_method" in inspect.getsource(external)
     except (OSError, TypeError):  # no source to read: assume the current API
         return True
+
+
+def _pm_sample_takes_nuts_options() -> bool:
+    """Whether pm.sample deprecates nuts_sampler_kwargs for nuts={...}, which it hands on the same way."""
+    import pymc as pm
+
+    if "nuts_sampler_kwargs" not in inspect.signature(pm.sample).parameters:
+        return True
+    try:
+        return "`nuts_sampler_kwargs` is deprecated" in inspect.getsource(pm.sample)
+    except (OSError, TypeError):  # no source to read: the keyword it still has
+        return False
 
 
 _BACKENDS = (

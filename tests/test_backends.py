@@ -1,6 +1,7 @@
 """The backend adapter: names, availability, skips, tiny real runs, and seeded reproducibility."""
 
 import importlib
+import warnings
 
 import numpy as np
 import pytest
@@ -46,7 +47,9 @@ def test_every_backend_is_installed_here():
 def test_backend_samples_a_tiny_model(name, tiny):
     backend = get_backend(name)
     compiled = backend.compile(SMALL.build(), tiny)
-    run = backend.sample(compiled, tiny)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*nuts_sampler_kwargs")  # a keyword the installed PyMC deprecates
+        run = backend.sample(compiled, tiny)
     posterior = run.idata["posterior"]
     assert posterior["mu"].shape == (tiny.chains, tiny.draws)
     n_steps = run.idata["sample_stats"]["n_steps"].values

@@ -53,6 +53,7 @@ REVIEW ?= review.md
 # (asv's own GitHub clone is a bare mirror: HEAD, no .git.)
 rev = $(if $(wildcard $(REPO_DIR)/.git $(REPO_DIR)/HEAD),$(shell git -C $(REPO_DIR) rev-parse --verify --quiet $(1)^{commit}),$(1))
 THRESHOLDS := $(wildcard reporting/thresholds/*.json)
+require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in reporting/thresholds/: run make noise first" >&2; exit 2; }
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
@@ -173,7 +174,7 @@ report: setup
 # Review BASE against HEAD: both measured (results already there are kept), then the markdown
 # report in REVIEW. Exit status 1: something got worse beyond its A/A threshold.
 compare: asv-config machine
-	@test -n "$(THRESHOLDS)" || { echo "error: no thresholds in reporting/thresholds/: run make noise first" >&2; exit 2; }
+	$(require_thresholds)
 	@test -n "$(call rev,$(BASE))" || { echo "error: BASE=$(BASE) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	@test -n "$(call rev,$(HEAD))" || { echo "error: HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing "$(call rev,$(BASE))^!" || test $$? -eq 2
@@ -183,7 +184,7 @@ compare: asv-config machine
 
 # The same with asv continuous: both measured afresh, one after the other, on this machine.
 continuous: asv-config machine
-	@test -n "$(THRESHOLDS)" || { echo "error: no thresholds in reporting/thresholds/: run make noise first" >&2; exit 2; }
+	$(require_thresholds)
 	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,$(HEAD))" || { echo "error: BASE=$(BASE) or HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
 	$(ASV) continuous $(ASV_RUN_FLAGS) $(call rev,$(BASE)) $(call rev,$(HEAD)) || true
 	@# asv continuous exits 1 on its own verdict (one 10 % factor for all); ours follows. Had asv

@@ -7,6 +7,7 @@ Numba). A name therefore means the same computation at every PyMC commit.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import os
@@ -315,6 +316,9 @@ class JaxNuts(Backend):
         return _sample_run(sample_jax_nuts, chain_method=self.chain_method, **common)
 
 
+# Cached: the installed PyMC does not change within a process, and the first (compile) run reads it,
+# so the timed runs do not pay for reading PyMC's source again.
+@functools.cache
 def _pm_sample_passes_chain_method() -> bool:
     """Whether pm.sample lifts chain_method out of the NUTS keywords for numpyro/blackjax (PyMC 6.3+)."""
     import pymc.sampling.mcmc as mcmc
@@ -326,6 +330,7 @@ def _pm_sample_passes_chain_method() -> bool:
         return True
 
 
+@functools.cache
 def _pm_sample_takes_nuts_options() -> bool:
     """Whether pm.sample deprecates nuts_sampler_kwargs for nuts={...}, which it hands on the same way."""
     import pymc as pm

@@ -84,6 +84,12 @@ def case_measured(entry: dict | None) -> dict | None:
             "pieces": len(BACKEND_NAMES)}
 
 
+def pieces_measured(entry: dict | None) -> list[dict]:
+    """The measured per-backend pieces of a case's entry (none for a whole-case entry)."""
+    pieces = (entry or {}).get("backends", {})
+    return [pieces[backend] for backend in BACKEND_NAMES if pieces.get(backend, {}).get("exit") in MEASURED]
+
+
 def measure(path: Path, commit: str, case: str, backend: str | None, run) -> int | None:
     """Run one piece unless the ledger has it; returns asv's exit status, or None if skipped."""
     label = f"{case} {backend}" if backend else case
@@ -149,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     missing = [case for case in valid if case not in measured]
     print(f"tier {TIER_NAME} at {args.commit[:8]}: {total / 60:.1f} min measured over "
           f"{len(measured)}/{len(valid)} cases" + (f"; not yet: {', '.join(missing)}" if missing else ""))
+    for case in missing:
+        pieces = pieces_measured(ledger.get(case))
+        if pieces:
+            print(f"  {case}: {len(pieces)}/{len(BACKEND_NAMES)} backends measured, "
+                  f"{sum(piece['seconds'] for piece in pieces) / 60:.1f} min")
     if asv_failed:
         print(f"asv itself failed on: {', '.join(asv_failed)} (run again to retry)", file=sys.stderr)
         return 1

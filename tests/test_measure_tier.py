@@ -96,6 +96,7 @@ def test_per_backend_pieces_resume_and_count_the_case_once_every_backend_is_in(t
     calls = fake.with_suffix(".calls").read_text().splitlines()
     assert calls == [rf"\('{CASE}', '{backend}'\)" for backend in BACKEND_NAMES]
     assert f"0/{len(_tiny_cases())} cases" in first.stdout  # one piece missing: the case is not counted
+    assert f"  {CASE}: {len(BACKEND_NAMES) - 1}/{len(BACKEND_NAMES)} backends measured" in first.stdout
 
     fake.with_suffix(".fail").unlink()
     again = measure(tmp_path, commit, "--cases", CASE, "--per-backend", asv=f"{sys.executable} {fake}")
@@ -128,6 +129,8 @@ def test_a_piece_selects_every_benchmark_of_its_pair_and_nothing_else():
 
 
 def test_backends_pick_and_order_the_pieces(tmp_path):
+    from benchmarks.common import BACKEND_NAMES
+
     fake = tmp_path / "fake_asv.py"
     fake.write_text(FAKE_ASV)
     commit = "2" * 40
@@ -138,3 +141,4 @@ def test_backends_pick_and_order_the_pieces(tmp_path):
     pieces = json.loads((tmp_path / "results" / asv_runs.MACHINE / "durations.json").read_text())[commit][CASE]
     assert list(pieces["backends"]) == chosen
     assert f"0/{len(_tiny_cases())} cases" in result.stdout  # two of ten pieces: the case is not counted
+    assert f"  {CASE}: 2/{len(BACKEND_NAMES)} backends measured, " in result.stdout  # ... but they are shown

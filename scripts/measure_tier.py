@@ -71,23 +71,22 @@ def run_piece(asv: list[str], flags: list[str], commit: str, bench: str) -> dict
     }
 
 
+def pieces_measured(entry: dict | None) -> list[dict]:
+    """The measured per-backend pieces of a case's entry (none for a whole-case entry)."""
+    pieces = (entry or {}).get("backends", {})
+    return [pieces[backend] for backend in BACKEND_NAMES if pieces.get(backend, {}).get("exit") in MEASURED]
+
+
 def case_measured(entry: dict | None) -> dict | None:
     """A case's entry as {seconds, pieces}, if the whole case or every backend of it is measured."""
     if not entry:
         return None
     if "backends" not in entry:
         return {"seconds": entry["seconds"], "pieces": 1} if entry["exit"] in MEASURED else None
-    pieces = entry["backends"]
-    if any(pieces.get(backend, {}).get("exit") not in MEASURED for backend in BACKEND_NAMES):
+    pieces = pieces_measured(entry)
+    if len(pieces) < len(BACKEND_NAMES):
         return None
-    return {"seconds": round(sum(pieces[backend]["seconds"] for backend in BACKEND_NAMES), 1),
-            "pieces": len(BACKEND_NAMES)}
-
-
-def pieces_measured(entry: dict | None) -> list[dict]:
-    """The measured per-backend pieces of a case's entry (none for a whole-case entry)."""
-    pieces = (entry or {}).get("backends", {})
-    return [pieces[backend] for backend in BACKEND_NAMES if pieces.get(backend, {}).get("exit") in MEASURED]
+    return {"seconds": round(sum(piece["seconds"] for piece in pieces), 1), "pieces": len(pieces)}
 
 
 def measure(path: Path, commit: str, case: str, backend: str | None, run) -> int | None:

@@ -8,10 +8,14 @@ _EVALUATORS = {}
 class Gradient(ModelBackendGrid):
     """Seconds per logp+gradient evaluation at the initial point, warmed up (JIT done)."""
 
-    number = 1
+    # number = 0: asv times as many evaluations per sample as fill sample_time, so that a sample of
+    # a few-microsecond evaluation is not the timer and the Python call (number = 1 timed those).
+    # A fixed repeat per process lets a review split the samples of interleaved rounds by round.
+    number = 0
+    sample_time = 0.02
+    repeat = 10
     rounds = 1
-    repeat = (20, 200, 1.0)  # at least 20 samples, at most 200 or 1 s of samples
-    warmup_time = 0.2
+    warmup_time = 0.1
     timeout = 300
 
     def setup(self, case, backend_name):

@@ -7,7 +7,12 @@ Tags, none on main (asv's ALL stays the releases):
 - ``inject-slow``:   a 10 ms delay in every logp+gradient call of PyMC's own samplers (the leapfrog
                      integrator's, which sidesteps ValueGradFunction.__call__, and that call's): a slowdown;
 - ``inject-adapt``:  NUTS's default step-size adaptation target 0.8 -> 0.7: the sampler behaves
-                     differently (ESS, gradient evaluations) without being slower.
+                     differently (ESS, gradient evaluations) without being slower;
+- ``inject-grad10``, ``inject-grad5``: every 10th (20th) logp+gradient call of PyMC's samplers
+                     evaluates twice: the evaluation 10 % (5 %) slower, the draws unchanged;
+- ``inject-step10``, ``inject-step5``: each leapfrog step spins for 10 % (5 %) of its own time
+                     afterwards: the sampler's own work slower, the gradient not;
+- ``inject-wrong``:  the leapfrog integrator sees logp + 3 sum(q) (a tilt): a wrong posterior.
 Commit dates are fixed, so the hashes are the same on every machine. Re-running rebuilds the
 commits and moves a tag only if its commit changed.
 """
@@ -29,6 +34,44 @@ LEAPFROG_FILE = "pymc/step_methods/hmc/integration.py"
 LEAPFROG_FROM = "            def func(q, _):\n                return pytensor_function(q)\n"
 LEAPFROG_TO = ("            def func(q, _):\n                import time  # injected by scripts/inject_changes.py\n\n"
                "                time.sleep(0.01)\n                return pytensor_function(q)\n")
+
+
+def _evaluated_twice_every(period: int) -> list:
+    """Every `period`-th logp+gradient call evaluates twice, in both places PyMC's NUTS calls it."""
+    note = f"# injected by scripts/inject_changes.py: every {period}th call evaluates twice"
+    call = ("        self._injected_calls = getattr(self, \"_injected_calls\", 0) + 1  " + note + "\n"
+            f"        if self._injected_calls % {period} == 0:\n"
+            "            self._pytensor_function(*grad_vars)\n" + SLOW_FROM)
+    leapfrog = ("            calls = [0]\n\n"
+                "            def func(q, _):\n"
+                "                calls[0] += 1  " + note + "\n"
+                f"                if calls[0] % {period} == 0:\n"
+                "                    pytensor_function(q)\n"
+                "                return pytensor_function(q)\n")
+    return [(SLOW_FILE, SLOW_FROM, call), (LEAPFROG_FILE, LEAPFROG_FROM, leapfrog)]
+
+
+STEP_FROM = "        try:\n            return self._step(epsilon, state)\n"
+
+
+def _step_costs(fraction: float) -> list:
+    """Each leapfrog step busy-waits for `fraction` of its own duration: the sampler's work, not the gradient's."""
+    step = ("        import time  # injected by scripts/inject_changes.py: a cost per leapfrog step\n\n"
+            "        try:\n"
+            "            started = time.perf_counter()\n"
+            "            new_state = self._step(epsilon, state)\n"
+            f"            until = time.perf_counter() + {fraction} * (time.perf_counter() - started)\n"
+            "            while time.perf_counter() < until:\n"
+            "                pass\n"
+            "            return new_state\n")
+    return [(LEAPFROG_FILE, STEP_FROM, step)]
+
+
+TILTED_LEAPFROG = ("            def func(q, _):\n"
+                   "                # injected by scripts/inject_changes.py: a tilted logp, the wrong posterior\n"
+                   "                logp, grad = pytensor_function(q)\n"
+                   "                return logp + 3.0 * q.sum(), grad + 3.0\n")
+
 ADAPT_FILE = "pymc/step_methods/hmc/base_hmc.py"
 ADAPT_FROM = "        target_accept=0.8,\n"
 ADAPT_TO = "        target_accept=0.7,  # injected by scripts/inject_changes.py: a behaviour change\n"
@@ -38,6 +81,12 @@ CHANGES = {
     "inject-slow": ("Injected slowdown: 10 ms per logp+gradient call",
                     [(SLOW_FILE, SLOW_FROM, SLOW_TO), (LEAPFROG_FILE, LEAPFROG_FROM, LEAPFROG_TO)]),
     "inject-adapt": ("Injected behaviour change: NUTS target_accept 0.8 -> 0.7", [(ADAPT_FILE, ADAPT_FROM, ADAPT_TO)]),
+    "inject-grad10": ("Injected slowdown: every 10th logp+gradient call evaluates twice", _evaluated_twice_every(10)),
+    "inject-grad5": ("Injected slowdown: every 20th logp+gradient call evaluates twice", _evaluated_twice_every(20)),
+    "inject-step10": ("Injected slowdown: each leapfrog step spins 10 % of its time", _step_costs(0.10)),
+    "inject-step5": ("Injected slowdown: each leapfrog step spins 5 % of its time", _step_costs(0.05)),
+    "inject-wrong": ("Injected wrong posterior: the integrator samples logp + 3 sum(q)",
+                     [(LEAPFROG_FILE, LEAPFROG_FROM, TILTED_LEAPFROG)]),
 }
 
 

@@ -57,7 +57,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report compare continuous noise history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report compare continuous review-config noise history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -109,7 +109,7 @@ asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 
 # Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
 machine: setup
-	$(PY) scripts/asv_machine.py $(MACHINE) --results $(RESULTS) results-nutpie
+	$(PY) scripts/asv_machine.py $(MACHINE) --results $(RESULTS) results-nutpie $(REVIEW_RESULTS)
 
 # The main job: the quick tier over every model x backend at the newest PyMC release, the
 # notebook's table, and the dashboard. asv exits 2 when a benchmark fails: that is a result
@@ -182,15 +182,49 @@ compare: asv-config machine
 	$(MAKE) --no-print-directory versions
 	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(RESULTS) --machine $(MACHINE) --out $(REVIEW)
 
-# The same with asv continuous: both measured afresh, one after the other, on this machine.
-continuous: asv-config machine
+# The paired review: BASE, HEAD (and the revisions in ALSO, e.g. controls) measured in ROUNDS
+# interleaved rounds within one session (asv run --interleave-rounds: each round runs the selected
+# timed benchmarks on every side, in fresh processes, the order of the sides reversed every other
+# round), so that the host's drift falls on both sides alike; then the tracked metrics (ESS,
+# gradient counts ...) once per side from the last round's runs; then compare, with intervals and
+# tests from the rounds. REVIEW_BACKENDS picks the backends (all: every one); the canary always runs.
+ROUNDS ?= 6
+REVIEW_BACKENDS ?= pymc pymc-numba nutpie-numba
+ALSO ?=
+EMPTY :=
+SPACE := $(EMPTY) $(EMPTY)
+REVIEW_PAIRS = '($(if $(filter all,$(REVIEW_BACKENDS)),[^']+,$(subst $(SPACE),|,$(strip $(REVIEW_BACKENDS)))))'\)$$
+# REVIEW_SAMPLING= (empty): the gradient micro-benchmark and the canary only, minutes a round.
+REVIEW_SAMPLING ?= 1
+REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling))\..*$(REVIEW_PAIRS)"
+REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
+# Each review keeps its own results (its rounds' samples), apart from the history's in results/
+# and from other reviews': asv keys results by commit, and a later review of the same commit
+# would overwrite them.
+REVIEW_ID ?= $(shell date -u +%Y%m%dT%H%M)
+REVIEW_RESULTS := results-review/$(REVIEW_ID)
+REVIEW_CONFIG := asv.$(if $(filter github,$(PYMC_REPO)),,mirror.)review.conf.json
+REVIEW_COMMITS := .asv/review-commits.txt
+ASV_REVIEW_FLAGS := --config $(REVIEW_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr
+review-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
+	$(PY) scripts/asv_config.py $(REVIEW_CONFIG) $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) \
+	  --results $(REVIEW_RESULTS) --html html/review
+continuous: review-config machine
 	$(require_thresholds)
-	@test -n "$(call rev,$(BASE))" -a -n "$(call rev,$(HEAD))" || { echo "error: BASE=$(BASE) or HEAD=$(HEAD) is not a revision in $(REPO_DIR)" >&2; exit 2; }
-	$(ASV) continuous $(ASV_RUN_FLAGS) $(call rev,$(BASE)) $(call rev,$(HEAD)) || true
-	@# asv continuous exits 1 on its own verdict (one 10 % factor for all); ours follows. Had asv
-	@# failed outright, compare finds no results and exits 2.
-	$(MAKE) --no-print-directory versions
-	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(RESULTS) --machine $(MACHINE) --out $(REVIEW)
+	@for r in $(BASE) $(HEAD) $(ALSO); do test -n "$$(git -C $(REPO_DIR) rev-parse --verify --quiet $$r^{commit})" \
+	  || { echo "error: $$r is not a revision in $(REPO_DIR)" >&2; exit 2; }; done
+	@test "$(ROUNDS)" -ge 3 2>/dev/null || { echo "error: ROUNDS=$(ROUNDS): a review needs at least 3 rounds a side" >&2; exit 2; }
+	@for r in $(BASE) $(HEAD) $(ALSO); do git -C $(REPO_DIR) rev-parse $$r^{commit}; done > $(REVIEW_COMMITS)
+	@mkdir -p $(REVIEW_RESULTS) && date -u +"started %FT%TZ" > $(REVIEW_RESULTS)/run.txt
+	$(ASV) run $(ASV_REVIEW_FLAGS) --interleave-rounds --attribute rounds=$(ROUNDS) --record-samples \
+	  $(REVIEW_TIMED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2
+	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
+	@# what the run selected, for compare (which reviews only that) and for later reviews of these results
+	printf '%s\n' $(REVIEW_TIMED) $(REVIEW_TRACKED) | grep -v '^--bench$$' > $(REVIEW_RESULTS)/bench.txt
+	date -u +"ended %FT%TZ" >> $(REVIEW_RESULTS)/run.txt
+	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results $(REVIEW_RESULTS)
+	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(REVIEW_RESULTS) --machine $(MACHINE) \
+	  --out $(REVIEW)
 
 # The A/A control: BASE and the mirror's aa commit (the same code) measured back to back; prints
 # the spread per family and writes the thresholds compare uses on this machine

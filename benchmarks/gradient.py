@@ -8,11 +8,11 @@ _EVALUATORS = {}
 class Gradient(ModelBackendGrid):
     """Seconds per logp+gradient evaluation at the initial point, warmed up (JIT done)."""
 
-    # number = 0: asv times as many evaluations per sample as fill sample_time, so that a sample of
-    # a few-microsecond evaluation is not the timer and the Python call (number = 1 timed those).
-    # A fixed repeat per process lets a review split the samples of interleaved rounds by round.
-    number = 0
-    sample_time = 0.02
+    # Each sample is the mean of 50 calls: asv_runner 0.3 times every call of a benchmark with a
+    # setup on its own (setup re-runs between calls), so a sample of one call was the timer and
+    # the Python call as much as the work, and a median of single calls hides a cost that only
+    # some calls pay. A fixed repeat per process lets a review split interleaved rounds.
+    number = 50
     repeat = 10
     rounds = 1
     warmup_time = 0.1

@@ -155,3 +155,22 @@ class SamplingReference(ModelBackendGrid):
         self.record = _load_record(case, backend_name)
 
     track_reference_error = _track("reference_error", "reference sds")
+
+
+class SamplingCost(ModelBackendGrid):
+    """Gradient evaluations of the recorded run, tuning included: the count a review's split of
+    the sampling time multiplies by the time per evaluation. Skipped where the backend does not
+    report tuning's count (numpyro and blackjax through pm.sample)."""
+
+    timeout = TIER.timeout
+
+    def setup(self, case, backend_name):
+        self.record = _load_record(case, backend_name)
+        if self.record["metrics"].get("grad_evals_tune") is None:
+            raise NotImplementedError(f"{backend_name} reports no gradient evaluations for tuning")
+
+    def track_grad_evals_total(self, case, backend_name):
+        metrics = self.record["metrics"]
+        return metrics["grad_evals_tune"] + metrics["grad_evals_draws"]
+
+    track_grad_evals_total.unit = "gradient evaluations"

@@ -1,35 +1,49 @@
 """`make compare`: what changed between two commits, as markdown a reviewer pastes into a PR.
 
     python -m reporting compare BASE HEAD [--machine M] [--results results]
-                                          [--thresholds FILE] [--out report.md]
+                                          [--thresholds FILE] [--bench REGEX ...] [--out report.md]
 
-Speed metrics (times, costs, memory) are judged against per-family thresholds measured by an A/A
-run on the results' machine (reporting/thresholds/<machine>.json; another machine's, said so in the
-report, where that one has none): a change counts when |head - base| exceeds relative x base plus
-absolute (the family's jitter, in its unit), and, where asv has finite 99% intervals for both
-sides (the gradient micro-benchmark; a single timed run has none), the intervals do not overlap. Algorithmic metrics (ESS, gradient evaluations, divergences,
-R-hat, reference error) are exactly reproducible for a commit under fixed seeds on one host, so any
-change in them is a change of the sampler's behaviour, reported apart from speed. Both sides must come
-from one machine: another host differs in speed and, where code is compiled for its CPU (Numba,
-XLA), in the chains themselves; sides measured more than 12 h apart get a note (a host's load moves
-from day to day). Exit status: 0 when nothing
-got worse beyond its threshold, 1 when something did (a slowdown or a new failure), 2 on bad input.
+Verdicts, in order of harm: a wrong posterior (a run's means beyond the reference's, by more than
+0.3 sds plus both runs' Monte Carlo error), new failures, slower, a changed sampler
+(algorithmic), faster. Where both sides were measured in interleaved rounds (`make continuous`),
+the timed benchmarks (sampling, gradient) get a ratio with a 95 % interval and a paired test per
+benchmark and per backend family (reporting/paired.py), false alarms bounded over the whole report
+(Benjamini-Hochberg), the sampling time split into gradient evaluations x time per evaluation +
+the rest, the host's drift from a canary, and the smallest change the rounds could detect.
+Metrics measured once a side (CPU, compile seconds, memory; every metric of a run without
+rounds) are held against per-family thresholds from an A/A run on the results' machine
+(reporting/thresholds/<machine>.json, or another machine's, said so): beyond |head - base| >
+relative x base + absolute, and where asv has finite 99 % intervals for both sides, those separate
+too. In a paired review they are listed, not judged. Algorithmic metrics (ESS, gradient
+evaluations, divergences, R-hat, reference error) are exactly reproducible for a commit under fixed
+seeds on one host, so any change in them is a change of the sampler's behaviour. Both sides must
+come from one machine; sides measured more than 12 h apart get a note. --bench (asv's regexes,
+as given to asv run) limits the review to the benchmarks that were run. Exit status: 0 when nothing
+got worse, 1 when something did (a wrong posterior, a slowdown or a new failure), 2 on bad input.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from reporting.results import GRADIENT, TRACKED, WALL, result_files, select_commit, tidy
+from reporting import paired as stats
+from reporting.results import CANARY, GRADIENT, TRACKED, WALL, result_files, select_commit, tidy
 
 THRESHOLDS_DIR = Path(__file__).with_name("thresholds")
 COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
+REFERENCE_ERROR = "sampling.SamplingReference.track_reference_error"
+GRAD_EVALS_TOTAL = "sampling.SamplingCost.track_grad_evals_total"
+# The timed benchmarks a paired review tests, by kind.
+PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient"}
+LONG_RUN = 2.0  # seconds: sampling runs at least this long are the ones a 10 % change must show in
 
 # benchmark -> family; a family shares one A/A-measured threshold.
 SPEED_FAMILIES = {
@@ -49,7 +63,8 @@ ALGORITHMIC = {
     TRACKED + "grad_evals_per_ess": "gradient evaluations per ESS",
     TRACKED + "divergences": "divergences",
     TRACKED + "rhat_max": "max R-hat",
-    "sampling.SamplingReference.track_reference_error": "reference error (sds)",
+    REFERENCE_ERROR: "reference error (sds)",
+    GRAD_EVALS_TOTAL: "gradient evaluations with tuning",
 }
 # Relative changes below this are float noise, not behaviour (ESS is recomputed from the same draws).
 EXACT = 1e-9
@@ -112,7 +127,7 @@ def load_thresholds(path: Path) -> Thresholds:
 
 
 def side_rows(results_dir: Path, side: Side) -> pd.DataFrame:
-    rows = select_commit(tidy(result_files(results_dir, side.machine)), side.commit)
+    rows = select_commit(tidy(result_files(results_dir, side.machine), plain=True), side.commit)
     if rows["machine"].nunique() > 1:
         raise SystemExit(f"commit {side.commit} has results on several machines "
                          f"({', '.join(sorted(rows['machine'].unique()))}): choose one with --machine")
@@ -141,8 +156,39 @@ def measured_apart(base: pd.DataFrame, head: pd.DataFrame) -> pd.Timedelta:
 
 def paired(base: pd.DataFrame, head: pd.DataFrame) -> pd.DataFrame:
     keys = ["benchmark", "model", "backend"]
-    columns = keys + ["value", "status", "ci_low", "ci_high"]
+    columns = keys + ["value", "status", "ci_low", "ci_high"] + (["samples"] if "samples" in base and "samples" in head else [])
     return base[columns].merge(head[columns], on=keys, how="outer", suffixes=("_base", "_head"))
+
+
+def selected(pairs: pd.DataFrame, regexes: list[str] | None) -> pd.DataFrame:
+    """The pairs a run with asv's --bench regexes measured (asv matches name(params) the same way)."""
+    if not regexes:
+        return pairs
+    names = [f"{b}('{m}', '{k}')" if m else b for b, m, k in zip(pairs["benchmark"], pairs["model"], pairs["backend"])]
+    keep = [any(re.search(regex, name) for regex in regexes) for name in names]
+    return pairs[keep]
+
+
+def samples_per_round(results_dir: Path) -> dict[str, int]:
+    """How many samples one process of each benchmark takes (asv's repeat, where it is a count)."""
+    path = Path(results_dir) / "benchmarks.json"
+    try:
+        benchmarks = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return {name: b["repeat"] if isinstance(b.get("repeat"), int) and b["repeat"] > 0 else 1
+            for name, b in benchmarks.items() if isinstance(b, dict)}
+
+
+def with_rounds(pairs: pd.DataFrame, per_round: dict[str, int]) -> pd.DataFrame:
+    """Each side's judged round values (None where it was not measured in rounds)."""
+    pairs = pairs.copy()
+    for side in ("base", "head"):
+        column = f"samples_{side}"
+        samples = pairs[column] if column in pairs else [None] * len(pairs)
+        pairs[f"rounds_{side}"] = [stats.round_values(s if isinstance(s, list) else None, per_round.get(b, 1))
+                                   for s, b in zip(samples, pairs["benchmark"])]
+    return pairs
 
 
 def ran_on_both(pairs: pd.DataFrame, benchmarks) -> pd.DataFrame:
@@ -199,33 +245,275 @@ def status_changes(pairs: pd.DataFrame) -> pd.DataFrame:
     return timed[timed["status_base"] != timed["status_head"]]
 
 
+def _estimate_row(estimate: stats.Estimate) -> dict:
+    return {"ratio": estimate.ratio, "low": estimate.low, "high": estimate.high, "p": estimate.p,
+            "rounds": estimate.rounds, "detectable": estimate.detectable}
+
+
+def paired_speed(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The timed benchmarks measured in the same judged rounds on both sides: ratio, interval, test."""
+    rows = []
+    for _, row in ran_on_both(pairs, PAIRED_KINDS).iterrows():
+        log_ratios = stats.log_ratios(row["rounds_base"], row["rounds_head"])
+        estimate = None if log_ratios is None else stats._estimate(log_ratios)
+        if estimate is None:
+            continue
+        rows.append({"benchmark": row["benchmark"], "model": row["model"], "backend": row["backend"],
+                     "family": stats.family_of(row["backend"]), "kind": PAIRED_KINDS[row["benchmark"]],
+                     "value_base": float(np.median(row["rounds_base"])), "value_head": float(np.median(row["rounds_head"])),
+                     "log_ratios": log_ratios, **_estimate_row(estimate)})
+    columns = ["benchmark", "model", "backend", "family", "kind", "value_base", "value_head", "log_ratios",
+               "ratio", "low", "high", "p", "rounds", "detectable"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def family_aggregates(speed: pd.DataFrame) -> pd.DataFrame:
+    """Per backend family and kind: the geometric-mean ratio over its model cases, tested round by round."""
+    rows = []
+    for (family, kind), members in speed.groupby(["family", "kind"]):
+        estimate = stats.aggregate_estimate(list(members["log_ratios"]))
+        if estimate is not None:
+            rows.append({"family": family, "kind": kind, "cases": len(members), **_estimate_row(estimate)})
+    return pd.DataFrame(rows, columns=["family", "kind", "cases", "ratio", "low", "high", "p", "rounds", "detectable"])
+
+
+def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Verdicts with the p-values of both tables adjusted together (one report, one false-alarm rate)."""
+    adjusted = stats.adjusted(list(speed["p"]) + list(aggregates["p"]))
+    speed, aggregates = speed.copy(), aggregates.copy()
+    speed["p_adjusted"], aggregates["p_adjusted"] = adjusted[:len(speed)], adjusted[len(speed):]
+    for table in (speed, aggregates):
+        table["verdict"] = [stats.verdict(stats.Estimate(r, lo, hi, p, n, 0.0), q)
+                            for r, lo, hi, p, n, q in zip(table["ratio"], table["low"], table["high"], table["p"],
+                                                          table["rounds"], table["p_adjusted"])]
+    return speed, aggregates
+
+
+def canary(pairs: pd.DataFrame) -> stats.Estimate | None:
+    """The host-drift canary's ratio head/base, where both sides measured it in rounds."""
+    rows = pairs[(pairs["benchmark"] == CANARY) & (pairs["status_base"] == "ok") & (pairs["status_head"] == "ok")]
+    if rows.empty:
+        return None
+    return stats.paired_estimate(rows["rounds_base"].iloc[0], rows["rounds_head"].iloc[0])
+
+
+def _values(pairs: pd.DataFrame, benchmark: str, side: str) -> pd.Series:
+    rows = pairs[(pairs["benchmark"] == benchmark) & (pairs[f"status_{side}"] == "ok")]
+    return rows.set_index(["model", "backend"])[f"value_{side}"]
+
+
+def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
+    """Each paired sampling run split into gradient evaluations x time per evaluation + the rest.
+
+    The gradient share is the base run's evaluations (tuning included) x its time per evaluation
+    over its CPU seconds (chains included); the rest (the sampler's own work, pm.sample's compile
+    and start-up) is what the wall-time ratio leaves after the gradient part, round by round, so it
+    gets an interval too. Parallel efficiency is taken as unchanged.
+    """
+    evals_base, evals_head = _values(pairs, GRAD_EVALS_TOTAL, "base"), _values(pairs, GRAD_EVALS_TOTAL, "head")
+    cpu_base = _values(pairs, TRACKED + "cpu_seconds", "base")
+    gradient = speed[speed["kind"] == "gradient"].set_index(["model", "backend"])
+    rows = []
+    for _, run in speed[speed["kind"] == "sampling"].iterrows():
+        key = (run["model"], run["backend"])
+        row = {"model": run["model"], "backend": run["backend"], "wall": run["ratio"], "wall_low": run["low"],
+               "wall_high": run["high"], "evals": math.nan, "per_eval": math.nan, "per_eval_low": math.nan,
+               "per_eval_high": math.nan, "share": math.nan, "rest": math.nan, "rest_low": math.nan,
+               "rest_high": math.nan}
+        if key in evals_base.index and key in evals_head.index:
+            row["evals"] = evals_head[key] / evals_base[key]
+        if key in gradient.index:
+            grad = gradient.loc[key]
+            row.update(per_eval=grad["ratio"], per_eval_low=grad["low"], per_eval_high=grad["high"])
+            if key in cpu_base.index and key in evals_base.index and cpu_base[key] > 0:
+                share = min(evals_base[key] * grad["value_base"] / cpu_base[key], 1.0)
+                row["share"] = share
+                if share < 0.95 and len(grad["log_ratios"]) == len(run["log_ratios"]):
+                    rest = (np.exp(run["log_ratios"]) - share * row["evals"] * np.exp(grad["log_ratios"])) / (1 - share)
+                    estimate = stats._estimate(np.log(rest)) if np.all(rest > 0) else None
+                    if estimate is not None:
+                        row.update(rest=estimate.ratio, rest_low=estimate.low, rest_high=estimate.high)
+        row["moved"] = _moved_parts(row)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _moved_parts(row: dict) -> str:
+    def outside(low, high):
+        return low > 1 + stats.FLOOR or high < 1 - stats.FLOOR
+
+    parts = []
+    if math.isfinite(row["evals"]) and abs(row["evals"] - 1) > EXACT:
+        parts.append("gradient evaluations")
+    if math.isfinite(row["per_eval"]) and outside(row["per_eval_low"], row["per_eval_high"]):
+        parts.append("time per evaluation")
+    if math.isfinite(row["rest"]) and outside(row["rest_low"], row["rest_high"]):
+        parts.append("the sampler's own work")
+    return ", ".join(parts) or "none beyond the noise"
+
+
+def wrong_posteriors(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs whose posterior means stray from the reference beyond what Monte Carlo error allows."""
+    from benchmarks.common import parse_case
+
+    rows = []
+    errors = ran_on_both(pairs, [REFERENCE_ERROR])
+    for _, row in errors.iterrows():
+        spec, size = parse_case(row["model"])
+        reference = spec.reference(size)
+        ess = pairs[(pairs["benchmark"] == TRACKED + "ess_bulk_min") & (pairs["model"] == row["model"])
+                    & (pairs["backend"] == row["backend"])]
+        if reference is None or ess.empty:
+            continue
+        ess_reference = reference.get("diagnostics", {}).get("ess_bulk_min")
+        tolerance = {side: stats.posterior_tolerance(ess[f"value_{side}"].iloc[0], ess_reference, len(reference["summary"]))
+                     for side in ("base", "head")}
+        rows.append({"model": row["model"], "backend": row["backend"], "error_base": row["value_base"],
+                     "error_head": row["value_head"], "tolerance_base": tolerance["base"],
+                     "tolerance_head": tolerance["head"],
+                     "wrong_base": row["value_base"] > tolerance["base"], "wrong_head": row["value_head"] > tolerance["head"]})
+    return pd.DataFrame(rows, columns=["model", "backend", "error_base", "error_head", "tolerance_base",
+                                       "tolerance_head", "wrong_base", "wrong_head"])
+
+
 def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
     shown = frame[list(columns)].rename(columns=columns)
     return shown.to_markdown(index=False, floatfmt=".3g")
 
 
-def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
-           thresholds: Thresholds, apart: pd.Timedelta = pd.Timedelta(0)) -> tuple[str, bool]:
-    """The markdown report and whether anything got worse beyond its threshold."""
-    slower = speed[speed["verdict"] == "slower"]
-    faster = speed[speed["verdict"] == "faster"]
-    new_failures = statuses[(statuses["status_head"] == "failed") & (statuses["status_base"] != "failed")]
-    worse = bool(len(slower) or len(new_failures))
-    parts = []
-    if worse:
-        verdict = f"**Worse**: {len(slower)} slower beyond threshold, {len(new_failures)} new failures"
-    elif len(algorithmic):
-        verdict = "**Algorithmic change**: the sampler behaves differently, speed within thresholds"
+@dataclass(frozen=True)
+class PairedReview:
+    """What interleaved rounds add to a review (reporting/paired.py)."""
+
+    speed: pd.DataFrame  # per benchmark, judged
+    aggregates: pd.DataFrame  # per family and kind, judged
+    split: pd.DataFrame  # where a sampling run's time went
+    canary: stats.Estimate | None
+    posterior: pd.DataFrame  # reference errors against their tolerance
+
+
+def _ratio_text(ratio: float, low: float, high: float) -> str:
+    return f"{ratio:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _judged_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
+                       interval=[_ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])])
+
+
+def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int, algorithmic: int, faster: int,
+              paired: bool) -> str:
+    harms = [f"{slower} slower{'' if paired else ' beyond threshold'}", f"{new_failures} new failures"]
+    if wrong:
+        verdict = f"**Wrong posterior**: {wrong} runs' means beyond their reference; " + ", ".join(harms)
+    elif slower or new_failures:
+        verdict = "**Worse**: " + ", ".join(harms)
+    elif algorithmic:
+        verdict = "**Algorithmic change**: the sampler behaves differently, speed within " + (
+            "the noise" if paired else "thresholds")
     else:
         verdict = "**No change** beyond the measured noise"
-    if len(algorithmic) and worse:
+    if algorithmic and (wrong or slower or new_failures):
         verdict += "; the sampler's behaviour changed too"
-    if len(faster):
-        verdict += f"; {len(faster)} faster"
-    parts.append(f"{verdict} ({base.commit[:10]} → {head.commit[:10]})")
-    parts.append("")
-    parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute): "
+    if faster:
+        verdict += f"; {faster} faster"
+    return f"{verdict} ({base.commit[:10]} → {head.commit[:10]})"
+
+
+def _percent(values) -> list[str]:
+    return [f"{value:.1%}" if math.isfinite(value) else "n/a" for value in values]
+
+
+def _paired_intro(review: PairedReview) -> list[str]:
+    parts = []
+    speed, aggregates = review.speed, review.aggregates
+    rounds = sorted(set(speed["rounds"]) | set(aggregates["rounds"]))
+    parts += ["", f"Paired rounds: {', '.join(map(str, rounds)) or 'none'} judged a side (asv --interleave-rounds; "
+                  f"the first round warms the caches and is not judged). Ratios head/base with "
+                  f"{stats.CONFIDENCE:.0%} t intervals over the rounds' log ratios; flagged where the p-value, "
+                  f"adjusted over this report's {len(speed) + len(aggregates)} tests (Benjamini-Hochberg), is "
+                  f"below {stats.FDR} and the change is at least {stats.FLOOR:.0%}."]
+    if review.canary is not None:
+        c = review.canary
+        moved = abs(c.ratio - 1) >= stats.FLOOR and (c.low > 1 or c.high < 1)
+        parts += ["", f"Host canary (fixed pure-Python work, no PyMC): {_ratio_text(c.ratio, c.low, c.high)}"
+                      + (": **the host itself moved between the sides**; a shift of that size shared by every series "
+                         "is the host's, not PyMC's." if moved else ": the host held still.")]
+    return parts
+
+
+def _paired_sections(review: PairedReview) -> list[str]:
+    parts = []
+    speed, aggregates = review.speed, review.aggregates
+    columns = {"family": "family", "kind": "kind", "cases": "cases", "interval": "ratio [95 % interval]",
+               "p_adjusted": "adjusted p", "verdict": "verdict", "detectable": "detectable"}
+    parts += ["", f"### Family aggregates ({len(aggregates)})",
+              "The geometric-mean ratio over a family's model cases, tested round by round: a change of the "
+              "shared sampler shows here even where each benchmark alone is inside its noise."]
+    if len(aggregates):
+        shown = aggregates.assign(interval=[_ratio_text(r, lo, hi) for r, lo, hi in
+                                            zip(aggregates["ratio"], aggregates["low"], aggregates["high"])],
+                                  detectable=_percent(aggregates["detectable"]))
+        parts.append(_table(shown.sort_values(["kind", "family"]), columns))
+    split = review.split
+    parts += ["", f"### Where the sampling time went ({len(split)})",
+              "wall ≈ gradient evaluations x time per evaluation + the rest (the sampler's own work, pm.sample's "
+              "compile and start-up); the gradient share is the base run's evaluations x time per evaluation over "
+              "its CPU seconds. Ratios head/base."]
+    if len(split):
+        shown = split.assign(
+            wall=[_ratio_text(r, lo, hi) for r, lo, hi in zip(split["wall"], split["wall_low"], split["wall_high"])],
+            per_eval=[_ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
+                      for r, lo, hi in zip(split["per_eval"], split["per_eval_low"], split["per_eval_high"])],
+            rest=[_ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
+                  for r, lo, hi in zip(split["rest"], split["rest_low"], split["rest_high"])])
+        parts.append(_table(shown.sort_values(["backend", "model"]),
+                            {"model": "model", "backend": "backend", "wall": "wall", "evals": "gradient evaluations",
+                             "per_eval": "time per evaluation", "share": "gradient share", "rest": "the rest",
+                             "moved": "what moved"}))
+    parts += ["", "### Smallest detectable change",
+              f"The change a benchmark's rounds find with {stats.POWER:.0%} power at a 5 % two-sided level, from "
+              "their spread in this review (median and largest over the benchmarks of a kind)."]
+    kinds = []
+    long_runs = speed["value_base"] >= LONG_RUN
+    for label, rows in [("gradient", speed[speed["kind"] == "gradient"]),
+                        (f"sampling, runs ≥ {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & long_runs]),
+                        (f"sampling, runs < {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & ~long_runs]),
+                        ("family aggregates", aggregates)]:
+        if len(rows):
+            kinds.append({"kind": label, "benchmarks": len(rows), "median": rows["detectable"].median(),
+                          "largest": rows["detectable"].max()})
+    if kinds:
+        parts.append(pd.DataFrame(kinds).to_markdown(index=False, floatfmt=".1%"))
+    return parts
+
+
+def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
+           thresholds: Thresholds, apart: pd.Timedelta = pd.Timedelta(0),
+           review: PairedReview | None = None) -> tuple[str, bool]:
+    """The markdown report and whether anything got worse (wrong posterior, slower, new failure).
+
+    `speed` holds the metrics judged by the A/A thresholds; with `review` (interleaved rounds) the
+    timed benchmarks are judged by their rounds and `speed`'s single-run metrics are only listed.
+    """
+    new_failures = statuses[(statuses["status_head"] == "failed") & (statuses["status_base"] != "failed")]
+    if review is not None:
+        judged = pd.concat([review.speed, review.aggregates.assign(model="(all cases)", backend=review.aggregates["family"],
+                                                                  benchmark=review.aggregates["kind"])])
+        slower, faster = judged[judged["verdict"] == "slower"], judged[judged["verdict"] == "faster"]
+        posterior = review.posterior
+        wrong = posterior[posterior["wrong_head"] & ~posterior["wrong_base"]]
+    else:
+        slower, faster = speed[speed["verdict"] == "slower"], speed[speed["verdict"] == "faster"]
+        wrong = pd.DataFrame()
+    worse = bool(len(wrong) or len(slower) or len(new_failures))
+    parts = [_headline(base, head, len(wrong), len(slower), len(new_failures), len(algorithmic), len(faster),
+                       review is not None), ""]
+    parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute)"
+                 + (", for the metrics measured once a side" if review is not None else "") + ": "
                  + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.by_family.items())))
+    if review is not None:
+        parts += _paired_intro(review)
     if thresholds.machine != head.machine:
         parts += ["", f"**Note**: these results are from {head.machine}, where no A/A run was measured; "
                       f"the thresholds are {thresholds.machine}'s (`make noise` there measures its own)."]
@@ -233,15 +521,41 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
         parts += ["", f"**Note**: base and head were measured {apart.total_seconds() / 3600:.0f} h apart; the thresholds "
                       "hold for runs back to back, and a host's load moves from day to day. `make continuous` "
                       "measures both afresh."]
-
-    columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
-               "value_head": "head", "ratio": "ratio", "significant": "significant"}
-    for title, rows in [("Slower", slower), ("Faster", faster)]:
-        parts += ["", f"### {title} ({len(rows)})"]
-        if len(rows):
-            rows = rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
-                               significant=rows["significant"].map({True: "yes", False: "no", None: "n/a"}))
-            parts.append(_table(rows.sort_values("ratio", ascending=title == "Faster"), columns))
+    if review is not None:
+        posterior = review.posterior
+        parts += ["", f"### Wrong posterior ({len(wrong)})",
+                  "Largest posterior-mean error against the reference, in reference sds; tolerance 0.3 sds plus the "
+                  "run's and the reference's Monte Carlo error (their smallest bulk ESS), at 0.1 % over the "
+                  "reference's parameters."]
+        if len(posterior):
+            parts.append(_table(posterior.sort_values(["model", "backend"]),
+                                {"model": "model", "backend": "backend", "error_base": "base error",
+                                 "tolerance_base": "base tolerance", "error_head": "head error",
+                                 "tolerance_head": "head tolerance", "wrong_head": "head wrong"}))
+        columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
+                   "value_head": "head", "interval": "ratio [95 % interval]", "p_adjusted": "adjusted p"}
+        for title, rows in [("Slower", slower), ("Faster", faster)]:
+            parts += ["", f"### {title} ({len(rows)})"]
+            if len(rows):
+                parts.append(_table(_judged_rows(rows).sort_values("ratio", ascending=title == "Faster"), columns))
+        parts += _paired_sections(review)
+        beyond = speed[speed["verdict"] != "same"]
+        parts += ["", f"### Measured once a side, beyond the A/A threshold ({len(beyond)})",
+                  "CPU seconds, compile seconds and peak memory come from one run a side: no interval, no test, "
+                  "not part of the verdict."]
+        if len(beyond):
+            parts.append(_table(beyond.assign(benchmark=beyond["benchmark"].str.rsplit(".", n=1).str[-1]),
+                                {"model": "model", "backend": "backend", "benchmark": "benchmark",
+                                 "value_base": "base", "value_head": "head", "ratio": "ratio"}))
+    else:
+        columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
+                   "value_head": "head", "ratio": "ratio", "significant": "significant"}
+        for title, rows in [("Slower", slower), ("Faster", faster)]:
+            parts += ["", f"### {title} ({len(rows)})"]
+            if len(rows):
+                rows = rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
+                                   significant=rows["significant"].map({True: "yes", False: "no", None: "n/a"}))
+                parts.append(_table(rows.sort_values("ratio", ascending=title == "Faster"), columns))
     parts += ["", f"### Algorithmic changes ({len(algorithmic)})",
               "ESS, gradient evaluations, divergences, R-hat and reference error are identical for a commit "
               "under fixed seeds; a change here is a change in what the sampler does."]
@@ -257,22 +571,36 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     return "\n".join(parts) + "\n", worse
 
 
-def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | None = None) -> tuple[str, bool]:
+def paired_review(pairs: pd.DataFrame) -> PairedReview | None:
+    """The rounds' verdicts, where both sides were measured in judged rounds; None otherwise."""
+    speed = paired_speed(pairs)
+    if speed.empty:
+        return None
+    speed, aggregates = judge(speed, family_aggregates(speed))
+    return PairedReview(speed, aggregates, time_split(pairs, speed), canary(pairs), wrong_posteriors(pairs))
+
+
+def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | None = None,
+            bench: list[str] | None = None) -> tuple[str, bool]:
     """The report; thresholds from thresholds_path, or (None) those of the machine the results are from."""
     base_rows, head_rows = one_machine_rows(results_dir, base, head)
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
-    pairs = paired(base_rows, head_rows)
-    return render(base, head, speed_changes(pairs, thresholds.by_family), algorithmic_changes(pairs), status_changes(pairs),
-                  thresholds, measured_apart(base_rows, head_rows))
+    pairs = with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
+    review = paired_review(pairs)
+    single = pairs
+    if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
+        single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]
+    return render(base, head, speed_changes(single, thresholds.by_family), algorithmic_changes(pairs),
+                  status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review)
 
 
 def main(args) -> int:
     base = Side(args.base, args.machine)
     head = Side(args.head, args.machine)
     try:
-        markdown, worse = compare(Path(args.results), base, head, args.thresholds and Path(args.thresholds))
+        markdown, worse = compare(Path(args.results), base, head, args.thresholds and Path(args.thresholds), args.bench)
     except SystemExit as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -290,3 +618,5 @@ def add_arguments(parser) -> None:
     parser.add_argument("--thresholds", default=None,
                         help=f"thresholds file (default: {THRESHOLDS_DIR.name}/<machine>.json of the results' machine)")
     parser.add_argument("--out", default=None, help="also write the markdown here")
+    parser.add_argument("--bench", action="append", default=None,
+                        help="asv's --bench regex of the run (repeatable): review only what it measured")

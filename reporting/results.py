@@ -15,6 +15,7 @@ import pandas as pd
 
 WALL = "sampling.Sampling.time_sample"
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
+CANARY = "canary.Canary.time_interpreter"
 TRACKED = "sampling.SamplingMetrics.track_"
 
 # The notebook's table (wall, CPU, min and mean ESS, ESS/s, parallel efficiency) plus compile time
@@ -57,14 +58,21 @@ def status_of(value) -> str:
     return "skipped" if isinstance(value, float) and math.isnan(value) else "ok"
 
 
-def tidy(results: list[dict]) -> pd.DataFrame:
-    """One row per (machine, commit, env, benchmark, model, backend): value, status, spread."""
+def tidy(results: list[dict], plain: bool = False) -> pd.DataFrame:
+    """One row per (machine, commit, env, benchmark, model, backend): value, status, spread, samples.
+
+    Benchmarks without (model, backend) parameters (the canary) are rows only with `plain`, their
+    model and backend empty.
+    """
     rows = []
     for result in results:
         for benchmark, raw in result["results"].items():
             entry = dict(zip(result["result_columns"], raw))
             if not entry.get("params"):
-                continue  # not a (model, backend) benchmark
+                if not plain:
+                    continue  # not a (model, backend) benchmark
+                entry = {**entry, "params": [[""], [""]], "result": _as_list(entry["result"]),
+                         "samples": _as_list(entry.get("samples"))}
             names = [[p.strip("'") for p in values] for values in entry["params"]]
             pairs = list(itertools.product(*names))
             values = entry["result"] if entry["result"] is not None else [None] * len(pairs)
@@ -83,8 +91,13 @@ def tidy(results: list[dict]) -> pd.DataFrame:
                 }
                 for column, name in STAT_COLUMNS.items():
                     row[name] = _at(entry.get(column), index)
+                row["samples"] = _at(entry.get("samples"), index)
                 rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _as_list(value):
+    return value if value is None or isinstance(value, list) else [value]
 
 
 def _at(values, index):

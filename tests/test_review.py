@@ -90,3 +90,50 @@ def test_injected_adaptation_change_is_an_algorithmic_change(measured):
     assert "### Failures and skips that changed (0)" in review.stdout
     changed = _section(review.stdout, "Algorithmic changes")
     assert "gradient evaluations" in changed and "mean bulk ESS" in changed
+
+
+@pytest.fixture(scope="module")
+def measured_in_rounds(tmp_path_factory):
+    """The release, inject-slow and inject-wrong measured as `make continuous` does: the timed
+    benchmarks in four interleaved rounds (three judged), then the tracked metrics once."""
+    tmp_path = tmp_path_factory.mktemp("rounds")
+    commits = {name: asv_runs.rev(name) for name in ("aa^", "inject-slow", "inject-wrong")}
+    asv_runs.register_machine(tmp_path)
+    config = asv_runs.config(tmp_path, matrix=asv_runs.SMALL_MATRIX)
+    hashfile = tmp_path / "commits.txt"
+    hashfile.write_text("\n".join(commits.values()) + "\n")
+    common = ["--config", str(config), "--machine", asv_runs.MACHINE, "--show-stderr", "--launch-method", "forkserver"]
+    timed = ["--interleave-rounds", "--attribute", "rounds=4", "--record-samples", "--bench", r"^canary\.",
+             "--bench", r"^(gradient|sampling\.Sampling)\..*" + SELECTION]
+    tracked = ["--bench", r"^sampling\.Sampling(Cost|Metrics|Reference)\..*" + SELECTION]
+    for selection in (timed, tracked):
+        run = asv_runs.asv("run", *common, *selection, f"HASHFILE:{hashfile}", home=tmp_path)
+        assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    return tmp_path / "results", commits, timed[4:] + tracked
+
+
+def _compare_rounds(measured_in_rounds, head):
+    results, commits, selection = measured_in_rounds
+    return subprocess.run(
+        [sys.executable, "-m", "reporting", "compare", commits["aa^"], commits[head], "--results", str(results),
+         "--machine", asv_runs.MACHINE, "--thresholds", str(_tiny_tier_thresholds(results)), *selection],
+        capture_output=True, text=True, cwd=asv_runs.ROOT,
+    )
+
+
+def test_rounds_give_the_slowdown_an_interval_and_place_it_in_the_gradient(measured_in_rounds):
+    review = _compare_rounds(measured_in_rounds, "inject-slow")
+    assert review.returncode == 1, review.stdout + review.stderr
+    assert review.stdout.startswith("**Worse**") and "Paired rounds: 3 judged a side" in review.stdout
+    slower = _section(review.stdout, "Slower")
+    assert "time_logp_dlogp" in slower and "[" in slower  # a ratio with its interval
+    assert "time per evaluation" in _section(review.stdout, "Where the sampling time went")
+    assert "### Algorithmic changes (0)" in review.stdout
+
+
+def test_a_wrong_posterior_is_the_headline(measured_in_rounds):
+    review = _compare_rounds(measured_in_rounds, "inject-wrong")
+    assert review.returncode == 1, review.stdout + review.stderr
+    assert review.stdout.startswith("**Wrong posterior**: 1 runs' means beyond their reference")
+    wrong = _section(review.stdout, "Wrong posterior")
+    assert "eight_schools_noncentered" in wrong and "True" in wrong

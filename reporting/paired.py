@@ -1,0 +1,126 @@
+"""Verdicts from interleaved rounds: ratios with intervals and tests, false alarms bounded per report.
+
+`make continuous` measures each side of a review in several rounds (asv's --interleave-rounds),
+each round in fresh processes, the sides alternating, so a round's two measurements of one
+benchmark are close in time. A benchmark's value in a round is the median of that process's
+samples (asv writes them all; `repeat` of them per round). The first round warms compile and
+disk caches and is kept in the results but not judged.
+
+Per benchmark, the log ratio head/base is taken round by round (paired: a round's drift falls on
+both sides), and its mean gets a t interval and a one-sample t-test (scipy.stats). Per backend
+family and benchmark kind, the same over the round-wise mean of its benchmarks' log ratios: the
+geometric-mean ratio, whose test sees a change shared by the family even where each benchmark
+alone is inside its noise. The p-values of the whole report are adjusted together
+(Benjamini-Hochberg), and a change is flagged when its adjusted p-value is below FDR and it is at
+least FLOOR in size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+CONFIDENCE = 0.95
+FDR = 0.05  # the expected share of false alarms among the report's flags
+FLOOR = 0.01  # smaller changes are not flagged however certain (a code move can shift layout by that)
+POWER = 0.8  # for the smallest detectable change
+WARMUP_ROUNDS = 1
+
+FAMILIES = {"pymc": "pymc-*", "nutpie": "nutpie-*", "numpyro": "numpyro*", "blackjax": "blackjax"}
+
+
+def family_of(backend: str) -> str:
+    """pymc-*, nutpie-*, numpyro* or blackjax: backends that share a sampler."""
+    return FAMILIES.get(backend.split("-")[0], backend)
+
+
+def round_values(samples, per_round: int) -> np.ndarray | None:
+    """The median of each judged round's samples (asv appends a round's `per_round` samples at a time)."""
+    if not samples or per_round < 1:
+        return None
+    values = np.asarray([math.nan if s is None else s for s in samples], dtype=float)
+    rounds = len(values) // per_round
+    if rounds * per_round != len(values):
+        return None  # a round cut short: the samples cannot be told apart by round
+    medians = np.median(values.reshape(rounds, per_round), axis=1)[WARMUP_ROUNDS:]
+    return medians if len(medians) and np.all(np.isfinite(medians)) and np.all(medians > 0) else None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """head/base as a ratio, its interval, the test's p-value and the rounds behind it."""
+
+    ratio: float
+    low: float
+    high: float
+    p: float
+    rounds: int
+    se: float  # of the mean log ratio
+
+    @property
+    def detectable(self) -> float:
+        """The smallest relative change this many rounds with this spread find with POWER at 5 %."""
+        df = self.rounds - 1
+        return math.expm1((stats.t.ppf(0.975, df) + stats.t.ppf(POWER, df)) * self.se)
+
+
+def _estimate(log_ratios: np.ndarray) -> Estimate | None:
+    n = len(log_ratios)
+    if n < 2:
+        return None
+    mean = float(np.mean(log_ratios))
+    se = float(np.std(log_ratios, ddof=1) / math.sqrt(n))
+    if se == 0:
+        return Estimate(math.exp(mean), math.exp(mean), math.exp(mean), 0.0 if mean else 1.0, n, 0.0)
+    test = stats.ttest_1samp(log_ratios, 0.0)
+    interval = test.confidence_interval(CONFIDENCE)
+    return Estimate(math.exp(mean), math.exp(interval.low), math.exp(interval.high), float(test.pvalue), n, se)
+
+
+def log_ratios(base: np.ndarray, head: np.ndarray) -> np.ndarray | None:
+    """Round-wise log(head/base); None unless both sides have the same rounds."""
+    if base is None or head is None or len(base) != len(head):
+        return None
+    return np.log(head) - np.log(base)
+
+
+def paired_estimate(base: np.ndarray, head: np.ndarray) -> Estimate | None:
+    ratios = log_ratios(base, head)
+    return None if ratios is None else _estimate(ratios)
+
+
+def aggregate_estimate(members: list[np.ndarray]) -> Estimate | None:
+    """The geometric-mean ratio over benchmarks' round-wise log ratios (those with the most common round count)."""
+    members = [m for m in members if m is not None]
+    if not members:
+        return None
+    counts = [len(m) for m in members]
+    common = max(set(counts), key=counts.count)
+    kept = np.vstack([m for m in members if len(m) == common])
+    return _estimate(kept.mean(axis=0))
+
+
+def adjusted(p_values) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values over every test of one report."""
+    p_values = np.asarray(p_values, dtype=float)
+    return stats.false_discovery_control(p_values, method="bh") if len(p_values) else p_values
+
+
+def verdict(estimate: Estimate, adjusted_p: float) -> str:
+    if adjusted_p < FDR and abs(estimate.ratio - 1) >= FLOOR:
+        return "slower" if estimate.ratio > 1 else "faster"
+    return "same"
+
+
+def posterior_tolerance(ess_run: float, ess_reference: float | None, parameters: int, level: float = 0.001) -> float:
+    """How far (in reference sds) a correct run's posterior means may stray from the reference.
+
+    Stan's performance tests allow 0.3 sds; on top of that, the Monte Carlo error of the run's and
+    the reference's means (sd / sqrt(ESS), the run's smallest bulk ESS), at `level` over all of
+    the reference's parameters (Bonferroni), so that short runs do not cry wolf.
+    """
+    variance = 1 / ess_run + (1 / ess_reference if ess_reference else 0.0)
+    return 0.3 + stats.norm.isf(level / (2 * max(parameters, 1))) * math.sqrt(variance)

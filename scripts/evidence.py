@@ -1,0 +1,114 @@
+"""The review's evidence (docs/evidence/*.md) and its summary in README.md, written from committed reviews.
+
+    python scripts/evidence.py [--check]
+
+Each file is the review's own markdown (`python -m reporting compare`) of one committed paired run
+(results-review/<id>/, made by `make continuous`); the README's block between the evidence markers
+is the headline and the smallest detectable changes of each. --check writes nothing and exits 1
+where a committed file differs from what this would write (tests/test_evidence.py runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reporting import compare  # noqa: E402
+
+EVIDENCE_DIR = ROOT / "docs" / "evidence"
+README = ROOT / "README.md"
+MIRROR = ROOT / ".asv" / "pymc-mirror"
+START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence end -->"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: str  # docs/evidence/<name>.md
+    run: str  # results-review/<run>
+    base: str  # revisions of the mirror
+    head: str
+    what: str
+
+
+MACHINE = "x86_64-2cpu-24GB-intel-xeon-quick"
+REVIEWS = [
+    Evidence("aa-1", "20261203T0617", "aa^", "aa", "A/A, gradient as single calls"),
+    Evidence("inject-grad10-single-calls", "20261203T0617", "aa^", "inject-grad10",
+             "10 % slower evaluation, gradient as single calls"),
+    Evidence("inject-step10", "20261203T0617", "aa^", "inject-step10", "10 % slower leapfrog step"),
+]
+
+
+def commit(revision: str) -> str:
+    return subprocess.run(["git", "-C", str(MIRROR), "rev-parse", f"{revision}^{{commit}}"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def review(evidence: Evidence) -> str:
+    results = ROOT / "results-review" / evidence.run
+    markdown, _ = compare.compare(results, compare.Side(commit(evidence.base), MACHINE),
+                                  compare.Side(commit(evidence.head), MACHINE))
+    return (f"<!-- written by scripts/evidence.py from results-review/{evidence.run}: "
+            f"{evidence.base} vs {evidence.head}, {evidence.what} -->\n\n" + markdown)
+
+
+def _detectable(markdown: str) -> str:
+    section = markdown.split("### Smallest detectable change", 1)[-1].split("###", 1)[0]
+    cells = re.findall(r"^\| (.+?) +\| +\d+ \| +([\d.]+%) \|", section, flags=re.M)
+    return "; ".join(f"{kind.strip()} {median}" for kind, median in cells) or "n/a"
+
+
+def run_span(run: str) -> tuple[int, float]:
+    """How many commits a review run measured, and its minutes from start to end (run.txt, by make continuous)."""
+    folder = ROOT / "results-review" / run
+    commits = len(list((folder / MACHINE).glob("*-*.json")))
+    times = dict(line.split(" ", 1) for line in (folder / "run.txt").read_text().splitlines() if " " in line)
+    span = datetime.fromisoformat(times["ended"]) - datetime.fromisoformat(times["started"])
+    return commits, span.total_seconds() / 60
+
+
+def summary(reviews: dict[str, str]) -> str:
+    lines = [START, "", "| review | what | run | headline | smallest detectable change (median) |",
+             "|---|---|---|---|---|"]
+    for evidence in REVIEWS:
+        markdown = reviews[evidence.name]
+        headline = markdown.split("\n\n", 1)[1].splitlines()[0]
+        commits, minutes = run_span(evidence.run)
+        lines.append(f"| [{evidence.name}](docs/evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
+                     f"{commits} commits, {minutes:.0f} min | {headline.replace('|', '/')} | {_detectable(markdown)} |")
+    return "\n".join(lines + ["", END])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 where a file would change")
+    args = parser.parse_args(argv)
+    reviews = {evidence.name: review(evidence) for evidence in REVIEWS}
+    readme = README.read_text()
+    if START not in readme or END not in readme:
+        raise SystemExit(f"{README} has no evidence block ({START} ... {END})")
+    before, rest = readme.split(START, 1)
+    wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
+    wanted[README] = before + summary(reviews) + rest.split(END, 1)[1]
+    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
+    if args.check:
+        for path in stale:
+            print(f"stale: {path.relative_to(ROOT)} (python scripts/evidence.py rewrites it)", file=sys.stderr)
+        return 1 if stale else 0
+    EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
+    for path in stale:
+        path.write_text(wanted[path])
+        print(f"wrote {path.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The paired review's statistics (reporting/paired.py) on rounds drawn with known noise and shifts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reporting import compare, paired
+from reporting.results import GRADIENT, WALL
+
+
+def _rounds(rng, n, noise, shift=1.0, drift=None):
+    drift = np.ones(n) if drift is None else drift
+    return shift * drift * np.exp(rng.normal(0, noise, n))
+
+
+def test_round_values_split_samples_by_round_and_drop_the_warm_up_round():
+    samples = [9.0, 9.0, 1.0, 3.0, 2.0, 2.0]  # three rounds of two; the first is the warm-up
+    assert list(paired.round_values(samples, 2)) == [2.0, 2.0]
+    assert paired.round_values(samples, 4) is None  # 6 samples are not rounds of 4
+    assert paired.round_values([1.0, 1.0, 2.0, None], 2) is None  # a judged round with a failed sample
+    assert paired.round_values(None, 1) is None
+
+
+def test_a_five_percent_slowdown_is_flagged_and_its_absence_is_not():
+    rng = np.random.default_rng(0)
+    drift = np.exp(rng.normal(0, 0.2, 6))  # the host moves 20 % from round to round, both sides alike
+    base = _rounds(rng, 6, 0.01, drift=drift)
+    slow = paired.paired_estimate(base, _rounds(rng, 6, 0.01, 1.05, drift))
+    same = paired.paired_estimate(base, _rounds(rng, 6, 0.01, 1.0, drift))
+    assert slow.low > 1.02 and paired.verdict(slow, slow.p) == "slower"
+    assert same.low < 1 < same.high and paired.verdict(same, same.p) == "same"
+    assert same.detectable < 0.05
+
+
+def test_a_change_below_the_floor_is_not_flagged_however_certain():
+    estimate = paired.Estimate(1.005, 1.004, 1.006, 1e-9, 6, 0.0005)
+    assert paired.verdict(estimate, 1e-9) == "same"
+
+
+def test_the_family_aggregate_sees_a_shared_shift_that_no_case_shows_alone():
+    rng = np.random.default_rng(1)
+    bases = [_rounds(rng, 8, 0.06) for _ in range(16)]
+    members = [paired.log_ratios(base, _rounds(rng, 8, 0.06, 1.04)) for base in bases]
+    alone = paired.adjusted([paired._estimate(m).p for m in members])
+    together = paired.aggregate_estimate(members)
+    assert not any(alone < paired.FDR)  # no case alone can tell 4 % from its 6 % noise
+    assert together.low > 1.01 and together.p < 0.01
+
+
+def test_false_discoveries_are_controlled_over_the_report():
+    p_values = [0.001, 0.01, 0.02, 0.5, 0.04]
+    adjusted = paired.adjusted(p_values)
+    # Benjamini-Hochberg by hand: p * m / rank, then the running minimum from the top
+    assert adjusted == pytest.approx([0.005, 0.025, 0.0333, 0.5, 0.05], abs=1e-4)
+
+
+def test_a_correct_short_run_is_within_tolerance_and_a_shifted_one_is_not():
+    tolerance = paired.posterior_tolerance(ess_run=20, ess_reference=5000, parameters=10)
+    assert 0.3 + 0.8 < tolerance < 0.3 + 1.0  # 3.9 x sqrt(1/20 + 1/5000)
+    assert paired.posterior_tolerance(ess_run=2000, ess_reference=5000, parameters=10) < 0.45
+
+
+def test_a_review_judges_rounds_and_splits_the_sampling_time():
+    rng = np.random.default_rng(2)
+    rows = []
+    for backend, grad_shift, rest_shift in [("pymc", 1.10, 1.0), ("pymc-numba", 1.0, 1.10)]:
+        grad_base = 1e-4 * np.exp(rng.normal(0, 0.005, 7))
+        grad_head = 1e-4 * grad_shift * np.exp(rng.normal(0, 0.005, 7))
+        # 10000 evaluations: 1 s of gradient in a 2 s run
+        wall_base = 1.0 + 1.0 + rng.normal(0, 0.005, 7)
+        wall_head = 10000 * grad_head + 1.0 * rest_shift + rng.normal(0, 0.005, 7)
+        for benchmark, base, head in [(GRADIENT, grad_base, grad_head), (WALL, wall_base, wall_head)]:
+            rows.append({"benchmark": benchmark, "model": "m", "backend": backend,
+                         "value_base": float(np.median(base)), "value_head": float(np.median(head)),
+                         "status_base": "ok", "status_head": "ok",
+                         "rounds_base": base[1:], "rounds_head": head[1:]})
+        for benchmark, value in [(compare.GRAD_EVALS_TOTAL, 10000.0), (compare.TRACKED + "cpu_seconds", 2.0)]:
+            rows.append({"benchmark": benchmark, "model": "m", "backend": backend, "value_base": value,
+                         "value_head": value, "status_base": "ok", "status_head": "ok",
+                         "rounds_base": None, "rounds_head": None})
+    review = compare.paired_review(pd.DataFrame(rows))
+    verdicts = review.speed.set_index(["benchmark", "backend"])["verdict"]
+    assert verdicts[(GRADIENT, "pymc")] == "slower" and verdicts[(GRADIENT, "pymc-numba")] == "same"
+    assert verdicts[(WALL, "pymc")] == "slower" and verdicts[(WALL, "pymc-numba")] == "slower"
+    moved = review.split.set_index("backend")["moved"]
+    assert moved["pymc"] == "time per evaluation" and moved["pymc-numba"] == "the sampler's own work"
+    assert review.split.set_index("backend")["share"]["pymc"] == pytest.approx(0.5, rel=0.02)

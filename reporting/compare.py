@@ -255,7 +255,7 @@ def paired_speed(pairs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for _, row in ran_on_both(pairs, PAIRED_KINDS).iterrows():
         log_ratios = stats.log_ratios(row["rounds_base"], row["rounds_head"])
-        estimate = None if log_ratios is None else stats._estimate(log_ratios)
+        estimate = None if log_ratios is None else stats.estimate(log_ratios)
         if estimate is None:
             continue
         rows.append({"benchmark": row["benchmark"], "model": row["model"], "backend": row["backend"],
@@ -283,9 +283,7 @@ def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, 
     speed, aggregates = speed.copy(), aggregates.copy()
     speed["p_adjusted"], aggregates["p_adjusted"] = adjusted[:len(speed)], adjusted[len(speed):]
     for table in (speed, aggregates):
-        table["verdict"] = [stats.verdict(stats.Estimate(r, lo, hi, p, n, 0.0), q)
-                            for r, lo, hi, p, n, q in zip(table["ratio"], table["low"], table["high"], table["p"],
-                                                          table["rounds"], table["p_adjusted"])]
+        table["verdict"] = [stats.verdict(ratio, q) for ratio, q in zip(table["ratio"], table["p_adjusted"])]
     return speed, aggregates
 
 
@@ -330,7 +328,7 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
                 row["share"] = share
                 if share < 0.95 and len(grad["log_ratios"]) == len(run["log_ratios"]):
                     rest = (np.exp(run["log_ratios"]) - share * row["evals"] * np.exp(grad["log_ratios"])) / (1 - share)
-                    estimate = stats._estimate(np.log(rest)) if np.all(rest > 0) else None
+                    estimate = stats.estimate(np.log(rest)) if np.all(rest > 0) else None
                     if estimate is not None:
                         row.update(rest=estimate.ratio, rest_low=estimate.low, rest_high=estimate.high)
         row["moved"] = _moved_parts(row)

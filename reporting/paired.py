@@ -67,7 +67,7 @@ class Estimate:
         return math.expm1((stats.t.ppf(0.975, df) + stats.t.ppf(POWER, df)) * self.se)
 
 
-def _estimate(log_ratios: np.ndarray) -> Estimate | None:
+def estimate(log_ratios: np.ndarray) -> Estimate | None:
     n = len(log_ratios)
     if n < 2:
         return None
@@ -89,7 +89,7 @@ def log_ratios(base: np.ndarray, head: np.ndarray) -> np.ndarray | None:
 
 def paired_estimate(base: np.ndarray, head: np.ndarray) -> Estimate | None:
     ratios = log_ratios(base, head)
-    return None if ratios is None else _estimate(ratios)
+    return None if ratios is None else estimate(ratios)
 
 
 def aggregate_estimate(members: list[np.ndarray]) -> Estimate | None:
@@ -100,7 +100,7 @@ def aggregate_estimate(members: list[np.ndarray]) -> Estimate | None:
     counts = [len(m) for m in members]
     common = max(set(counts), key=counts.count)
     kept = np.vstack([m for m in members if len(m) == common])
-    return _estimate(kept.mean(axis=0))
+    return estimate(kept.mean(axis=0))
 
 
 def adjusted(p_values) -> np.ndarray:
@@ -109,9 +109,9 @@ def adjusted(p_values) -> np.ndarray:
     return stats.false_discovery_control(p_values, method="bh") if len(p_values) else p_values
 
 
-def verdict(estimate: Estimate, adjusted_p: float) -> str:
-    if adjusted_p < FDR and abs(estimate.ratio - 1) >= FLOOR:
-        return "slower" if estimate.ratio > 1 else "faster"
+def verdict(ratio: float, adjusted_p: float) -> str:
+    if adjusted_p < FDR and abs(ratio - 1) >= FLOOR:
+        return "slower" if ratio > 1 else "faster"
     return "same"
 
 

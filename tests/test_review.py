@@ -45,11 +45,11 @@ def _tiny_tier_thresholds(results):
     return path
 
 
-def _compare(measured, head):
-    results, commits = measured
+def _compare(measured, head, *selection):
+    results, commits = measured[:2]
     return subprocess.run(
         [sys.executable, "-m", "reporting", "compare", commits["aa^"], commits[head], "--results", str(results),
-         "--machine", asv_runs.MACHINE, "--thresholds", str(_tiny_tier_thresholds(results))],
+         "--machine", asv_runs.MACHINE, "--thresholds", str(_tiny_tier_thresholds(results)), *selection],
         capture_output=True, text=True, cwd=asv_runs.ROOT,
     )
 
@@ -113,12 +113,7 @@ def measured_in_rounds(tmp_path_factory):
 
 
 def _compare_rounds(measured_in_rounds, head):
-    results, commits, selection = measured_in_rounds
-    return subprocess.run(
-        [sys.executable, "-m", "reporting", "compare", commits["aa^"], commits[head], "--results", str(results),
-         "--machine", asv_runs.MACHINE, "--thresholds", str(_tiny_tier_thresholds(results)), *selection],
-        capture_output=True, text=True, cwd=asv_runs.ROOT,
-    )
+    return _compare(measured_in_rounds, head, *measured_in_rounds[2])
 
 
 def test_rounds_give_the_slowdown_an_interval_and_place_it_in_the_gradient(measured_in_rounds):

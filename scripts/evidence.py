@@ -1,9 +1,9 @@
-"""The review's evidence (docs/evidence/*.md) and its summary in README.md, written from committed reviews.
+"""The review's evidence (docs/evidence/*.md) and its summary in docs/review.md, written from committed reviews.
 
     python scripts/evidence.py [--check]
 
 Each file is the review's own markdown (`python -m reporting compare`) of one committed paired run
-(results-review/<id>/, made by `make continuous`); the README's block between the evidence markers
+(results-review/<id>/, made by `make continuous`); the block of docs/review.md between the evidence markers
 is the headline and the smallest detectable changes of each. --check writes nothing and exits 1
 where a committed file differs from what this would write (tests/test_evidence.py runs it).
 """
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from reporting import compare  # noqa: E402
 
 EVIDENCE_DIR = ROOT / "docs" / "evidence"
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "review.md"
 MIRROR = ROOT / ".asv" / "pymc-mirror"
 START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence end -->"
 
@@ -82,7 +82,7 @@ def summary(reviews: dict[str, str]) -> str:
         markdown = reviews[evidence.name]
         headline = markdown.split("\n\n", 1)[1].splitlines()[0]
         commits, minutes = run_span(evidence.run)
-        lines.append(f"| [{evidence.name}](docs/evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
+        lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
                      f"{commits} commits, {minutes:.0f} min | {headline.replace('|', '/')} | {_detectable(markdown)} |")
     return "\n".join(lines + ["", END])
 
@@ -92,12 +92,12 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 where a file would change")
     args = parser.parse_args(argv)
     reviews = {evidence.name: review(evidence) for evidence in REVIEWS}
-    readme = README.read_text()
-    if START not in readme or END not in readme:
-        raise SystemExit(f"{README} has no evidence block ({START} ... {END})")
-    before, rest = readme.split(START, 1)
+    page = PAGE.read_text()
+    if START not in page or END not in page:
+        raise SystemExit(f"{PAGE} has no evidence block ({START} ... {END})")
+    before, rest = page.split(START, 1)
     wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
-    wanted[README] = before + summary(reviews) + rest.split(END, 1)[1]
+    wanted[PAGE] = before + summary(reviews) + rest.split(END, 1)[1]
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if args.check:
         for path in stale:

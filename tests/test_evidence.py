@@ -1,4 +1,4 @@
-"""The review's evidence (docs/evidence/) and its README summary are what scripts/evidence.py writes
+"""The review's evidence (docs/evidence/) and its summary in docs/review.md are what scripts/evidence.py writes
 from the committed review results: no figure in them is typed by hand."""
 
 import subprocess

@@ -229,22 +229,38 @@ class Nutpie(Backend):
         return Compiled(self, model, wall, "compile_pymc_model plus one tiny warm-up run", state)
 
     def gradient_evaluator(self, model) -> Callable[[], Any]:
-        # nutpie evaluates its logp+gradient from Rust; the only public way to time that call
-        # is CompiledModel.benchmark_logp, which is tried here and reported when it fails.
+        # nutpie's Rust sampler calls the compiled logp+gradient through its C address; with the
+        # Numba backend that function is a numba cfunc, which ctypes calls the same way. (Its public
+        # CompiledModel.benchmark_logp times that call too, but every call of it also builds the Rust
+        # model and a DataFrame, more than a small model's evaluation costs.)
+        import ctypes
+
         import numpy as np
-        import nutpie
 
         compiled = self._compile_pymc_model(model)
-        try:
-            compiled.benchmark_logp(np.zeros(compiled.n_dim), 1, 1)
-        except Exception as error:
-            raise NotImplementedError(
-                f"nutpie {nutpie.__version__}: CompiledModel.benchmark_logp fails "
-                f"({type(error).__name__}: {error}); no public per-evaluation call to time"
-            ) from None
-        raise NotImplementedError(
-            f"nutpie {nutpie.__version__}: benchmark_logp works here but its output is not validated yet"
-        )
+        cfunc = getattr(getattr(compiled, "compiled_logp_func", None), "ctypes", None)
+        if cfunc is None:
+            raise NotImplementedError(f"nutpie's {self.backend} backend compiles no C logp function to call")
+        doubles = ctypes.POINTER(ctypes.c_double)
+        x, grad, logp = np.zeros(compiled.n_dim), np.zeros(compiled.n_dim), np.zeros(1)
+        args = (compiled.n_dim, x.ctypes.data_as(doubles), grad.ctypes.data_as(doubles),
+                logp.ctypes.data_as(doubles), compiled.user_data.ctypes.data)
+
+        def evaluate():
+            return cfunc(*args)
+
+        code = evaluate()
+        if code != 0:
+            raise NotImplementedError(f"nutpie's compiled logp returned error code {code} at the zero point")
+        # The same function as PyMC's: logp and the gradient's norm (which the order of the values
+        # does not change) at the zero point.
+        zeros = {name: np.zeros_like(value) for name, value in model.initial_point().items()}
+        expected = (float(model.compile_logp()(zeros)), float(np.linalg.norm(model.compile_dlogp()(zeros))))
+        found = (float(logp[0]), float(np.linalg.norm(grad)))
+        if not np.allclose(found, expected, rtol=1e-8, atol=1e-8):
+            raise RuntimeError(f"nutpie's compiled logp and gradient norm {found} differ from PyMC's {expected} "
+                               "at the zero point")
+        return evaluate
 
     def sample(self, compiled: Compiled, settings: SampleSettings) -> SampleRun:
         import nutpie

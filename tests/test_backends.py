@@ -101,3 +101,12 @@ def test_missing_package_is_a_skip_with_its_reason(monkeypatch):
     for name in ("nutpie-numba", "nutpie-jax", "nutpie-jax-pytensor-grad"):
         assert get_backend(name).skip_reason(SMALL) == "nutpie not installed"
     assert get_backend("pymc-numba").skip_reason(SMALL) is None
+
+
+def test_nutpie_numba_gradient_evaluator_calls_the_compiled_logp_nutpie_samples_with(monkeypatch):
+    evaluate = get_backend("nutpie-numba").gradient_evaluator(SMALL.build())  # checked against PyMC's logp and gradient
+    assert evaluate() == 0
+    model = SMALL.build()
+    monkeypatch.setattr(model, "compile_logp", lambda: lambda point: 0.0)
+    with pytest.raises(RuntimeError, match="differ from PyMC"):
+        get_backend("nutpie-numba").gradient_evaluator(model)

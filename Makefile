@@ -57,7 +57,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report compare continuous review-config noise history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report compare continuous review-config noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -73,6 +73,11 @@ blas:
 	@dpkg -s libopenblas-dev >/dev/null 2>&1 || $(SUDO) apt-get install -y -q libopenblas-dev \
 	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q libopenblas-dev; }
 
+# Instruction counts (harness/instructions.py) run under Debian's valgrind, with its callgrind.h.
+valgrind:
+	@test -f /usr/include/valgrind/callgrind.h || $(SUDO) apt-get install -y -q valgrind \
+	  || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q valgrind; }
+
 # The browser test drives Debian's Chromium (no browser download) through Playwright.
 browser:
 	@command -v chromium >/dev/null || $(SUDO) apt-get install -y -q chromium \
@@ -86,7 +91,7 @@ node_modules/.installed: package.json package-lock.json
 lint-workflows: node_modules/.installed
 	node scripts/lint_workflows.cjs .github/workflows/*.yml
 
-test: setup mirror browser node_modules/.installed
+test: setup mirror browser valgrind node_modules/.installed
 	$(PY) -m pytest -q tests
 
 list: setup
@@ -198,6 +203,10 @@ REVIEW_PAIRS = '($(if $(filter all,$(REVIEW_BACKENDS)),[^']+,$(subst $(SPACE),|,
 REVIEW_SAMPLING ?= 1
 REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling))\..*$(REVIEW_PAIRS)"
 REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
+# REVIEW_INSTRUCTIONS=1: instructions per logp+gradient evaluation too, counted once a side under
+# valgrind (half a minute a pair).
+REVIEW_INSTRUCTIONS ?=
+REVIEW_COUNTED = $(if $(REVIEW_INSTRUCTIONS),--bench "^instructions\..*$(REVIEW_PAIRS)")
 # Each review keeps its own results (its rounds' samples), apart from the history's in results/
 # and from other reviews': asv keys results by commit, and a later review of the same commit
 # would overwrite them.
@@ -209,7 +218,7 @@ ASV_REVIEW_FLAGS := --config $(REVIEW_CONFIG) --machine $(MACHINE) --launch-meth
 review-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 	$(PY) scripts/asv_config.py $(REVIEW_CONFIG) $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) \
 	  --results $(REVIEW_RESULTS) --html html/review
-continuous: review-config machine
+continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	$(require_thresholds)
 	@for r in $(BASE) $(HEAD) $(ALSO); do test -n "$$(git -C $(REPO_DIR) rev-parse --verify --quiet $$r^{commit})" \
 	  || { echo "error: $$r is not a revision in $(REPO_DIR)" >&2; exit 2; }; done
@@ -219,8 +228,9 @@ continuous: review-config machine
 	$(ASV) run $(ASV_REVIEW_FLAGS) --interleave-rounds --attribute rounds=$(ROUNDS) --record-samples \
 	  $(REVIEW_TIMED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
+	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	@# what the run selected, for compare (which reviews only that) and for later reviews of these results
-	printf '%s\n' $(REVIEW_TIMED) $(REVIEW_TRACKED) | grep -v '^--bench$$' > $(REVIEW_RESULTS)/bench.txt
+	printf '%s\n' $(REVIEW_TIMED) $(REVIEW_TRACKED) $(REVIEW_COUNTED) | grep -v '^--bench$$' > $(REVIEW_RESULTS)/bench.txt
 	date -u +"ended %FT%TZ" >> $(REVIEW_RESULTS)/run.txt
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results $(REVIEW_RESULTS)
 	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(REVIEW_RESULTS) --machine $(MACHINE) \

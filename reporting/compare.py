@@ -16,10 +16,13 @@ rounds) are held against per-family thresholds from an A/A run on the results' m
 relative x base + absolute, and where asv has finite 99 % intervals for both sides, those separate
 too. In a paired review they are listed, not judged. Algorithmic metrics (ESS, gradient
 evaluations, divergences, R-hat, reference error) are exactly reproducible for a commit under fixed
-seeds on one host, so any change in them is a change of the sampler's behaviour. Both sides must
+seeds on one host, so any change in them is a change of the sampler's behaviour. Instructions per
+logp+gradient evaluation (callgrind, where a review counted them) change beyond
+INSTRUCTION_TOLERANCE or not; more of them is worse. Both sides must
 come from one machine; sides measured more than 12 h apart get a note. --bench (asv's regexes,
 as given to asv run) limits the review to the benchmarks that were run. Exit status: 0 when nothing
-got worse, 1 when something did (a wrong posterior, a slowdown or a new failure), 2 on bad input.
+got worse, 1 when something did (a wrong posterior, a slowdown, a new failure or more instructions),
+2 on bad input.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from reporting import paired as stats
-from reporting.results import CANARY, GRADIENT, TRACKED, WALL, result_files, select_commit, tidy
+from reporting.results import CANARY, GRADIENT, INSTRUCTIONS, TRACKED, WALL, result_files, select_commit, tidy
 
 THRESHOLDS_DIR = Path(__file__).with_name("thresholds")
 COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
@@ -66,6 +69,9 @@ ALGORITHMIC = {
     REFERENCE_ERROR: "reference error (sds)",
     GRAD_EVALS_TOTAL: "gradient evaluations with tuning",
 }
+# Instruction counts of one commit counted twice in fresh processes differ by up to 0.24 % (PyMC's C
+# backend: the interpreter's allocations; docs/review.md); a change of 4x that is the code's.
+INSTRUCTION_TOLERANCE = 0.01
 # Relative changes below this are float noise, not behaviour (ESS is recomputed from the same draws).
 EXACT = 1e-9
 # Sides measured further apart than this get a note: the thresholds come from back-to-back runs, and
@@ -245,6 +251,30 @@ def status_changes(pairs: pd.DataFrame) -> pd.DataFrame:
     return timed[timed["status_base"] != timed["status_head"]]
 
 
+def instruction_changes(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Instructions per logp+gradient evaluation on both sides: ratio head/base and verdict."""
+    rows = ran_on_both(pairs, [INSTRUCTIONS]).copy()
+    rows["family"] = rows["backend"].map(stats.family_of)
+    rows["ratio"] = rows["value_head"] / rows["value_base"]
+    rows["verdict"] = "same"
+    rows.loc[rows["ratio"] > 1 + INSTRUCTION_TOLERANCE, "verdict"] = "more"
+    rows.loc[rows["ratio"] < 1 - INSTRUCTION_TOLERANCE, "verdict"] = "fewer"
+    return rows
+
+
+def _instruction_section(instructions: pd.DataFrame) -> list[str]:
+    changed = instructions[instructions["verdict"] != "same"]
+    parts = ["", f"### Instructions per evaluation, counted by callgrind ({len(changed)} of {len(instructions)} changed)",
+             f"One count a side (valgrind, the AVX2 build of each backend); changed beyond ±{INSTRUCTION_TOLERANCE:.0%}, "
+             "4x the largest spread of one commit counted twice. Geometric mean per family: "
+             + ", ".join(f"{family} {math.exp(np.log(group['ratio']).mean()):.4f}"
+                         for family, group in instructions.groupby("family"))]
+    parts.append(_table(instructions.sort_values(["backend", "model"]),
+                        {"model": "model", "backend": "backend", "value_base": "base", "value_head": "head",
+                         "ratio": "ratio", "verdict": "verdict"}))
+    return parts
+
+
 def _estimate_row(estimate: stats.Estimate) -> dict:
     return {"ratio": estimate.ratio, "low": estimate.low, "high": estimate.high, "p": estimate.p,
             "rounds": estimate.rounds, "detectable": estimate.detectable}
@@ -400,18 +430,20 @@ def _judged_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int, algorithmic: int, faster: int,
-              paired: bool) -> str:
+              paired: bool, more_instructions: int = 0) -> str:
     harms = [f"{slower} slower{'' if paired else ' beyond threshold'}", f"{new_failures} new failures"]
+    if more_instructions:
+        harms.append(f"{more_instructions} with more instructions per evaluation")
     if wrong:
         verdict = f"**Wrong posterior**: {wrong} runs' means beyond their reference; " + ", ".join(harms)
-    elif slower or new_failures:
+    elif slower or new_failures or more_instructions:
         verdict = "**Worse**: " + ", ".join(harms)
     elif algorithmic:
         verdict = "**Algorithmic change**: the sampler behaves differently, speed within " + (
             "the noise" if paired else "thresholds")
     else:
         verdict = "**No change** beyond the measured noise"
-    if algorithmic and (wrong or slower or new_failures):
+    if algorithmic and (wrong or slower or new_failures or more_instructions):
         verdict += "; the sampler's behaviour changed too"
     if faster:
         verdict += f"; {faster} faster"
@@ -488,7 +520,7 @@ def _paired_sections(review: PairedReview) -> list[str]:
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
            thresholds: Thresholds, apart: pd.Timedelta = pd.Timedelta(0),
-           review: PairedReview | None = None) -> tuple[str, bool]:
+           review: PairedReview | None = None, instructions: pd.DataFrame | None = None) -> tuple[str, bool]:
     """The markdown report and whether anything got worse (wrong posterior, slower, new failure).
 
     `speed` holds the metrics judged by the A/A thresholds; with `review` (interleaved rounds) the
@@ -504,9 +536,10 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     else:
         slower, faster = speed[speed["verdict"] == "slower"], speed[speed["verdict"] == "faster"]
         wrong = pd.DataFrame()
-    worse = bool(len(wrong) or len(slower) or len(new_failures))
+    more = 0 if instructions is None else int((instructions["verdict"] == "more").sum())
+    worse = bool(len(wrong) or len(slower) or len(new_failures) or more)
     parts = [_headline(base, head, len(wrong), len(slower), len(new_failures), len(algorithmic), len(faster),
-                       review is not None), ""]
+                       review is not None, more), ""]
     parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute)"
                  + (", for the metrics measured once a side" if review is not None else "") + ": "
                  + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.by_family.items())))
@@ -554,6 +587,8 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
                 rows = rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
                                    significant=rows["significant"].map({True: "yes", False: "no", None: "n/a"}))
                 parts.append(_table(rows.sort_values("ratio", ascending=title == "Faster"), columns))
+    if instructions is not None and len(instructions):
+        parts += _instruction_section(instructions)
     parts += ["", f"### Algorithmic changes ({len(algorithmic)})",
               "ESS, gradient evaluations, divergences, R-hat and reference error are identical for a commit "
               "under fixed seeds; a change here is a change in what the sampler does."]
@@ -591,7 +626,8 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
         single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]
     return render(base, head, speed_changes(single, thresholds.by_family), algorithmic_changes(pairs),
-                  status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review)
+                  status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review,
+                  instruction_changes(pairs))
 
 
 def main(args) -> int:

@@ -44,6 +44,9 @@ REVIEWS = [
     Evidence("inject-grad10-single-calls", "20261203T0617", "aa^", "inject-grad10",
              "10 % slower evaluation, gradient as single calls"),
     Evidence("inject-step10", "20261203T0617", "aa^", "inject-step10", "10 % slower leapfrog step"),
+    Evidence("aa-2", "20261203T1313", "aa^", "aa", "A/A, gradient (means of 50 calls) and canary only"),
+    Evidence("inject-grad10", "20261203T1313", "aa^", "inject-grad10", "10 % slower evaluation (every 10th twice)"),
+    Evidence("inject-grad5", "20261203T1313", "aa^", "inject-grad5", "5 % slower evaluation (every 20th twice)"),
 ]
 
 

@@ -1,0 +1,36 @@
+"""Instruction counts under callgrind: the dump's total, a real count that repeats, and the review's verdict."""
+
+import pandas as pd
+import pytest
+
+from harness import instructions
+from reporting import compare
+from reporting.results import INSTRUCTIONS
+
+
+def test_the_total_is_the_dumps_totals_line():
+    dump = "version: 1\ncmd: python\nevents: Ir\nsummary: 0\nfn=(1) f\n3 120\ntotals: 266275\n"
+    assert instructions.total_instructions(dump) == 266275
+    with pytest.raises(RuntimeError, match="no totals line"):
+        instructions.total_instructions("events: Ir\nsummary: 0\n")
+
+
+@pytest.mark.skipif(instructions.unavailable() is not None, reason=str(instructions.unavailable()))
+def test_a_count_repeats_within_the_review_tolerance():
+    counts = [instructions.count("eight_schools_noncentered", None, "pymc-numba", evaluations=5) for _ in range(2)]
+    assert min(counts) > 10_000  # a logp+gradient of ten parameters, not an empty region
+    assert max(counts) / min(counts) - 1 < compare.INSTRUCTION_TOLERANCE
+
+
+def _pairs(ratios: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame([{"benchmark": INSTRUCTIONS, "model": model, "backend": "pymc", "value_base": 1e5,
+                          "value_head": 1e5 * ratio, "status_base": "ok", "status_head": "ok"}
+                         for model, ratio in ratios.items()])
+
+
+def test_more_instructions_beyond_the_tolerance_is_worse():
+    changes = compare.instruction_changes(_pairs({"a": 1.0, "b": 1.004, "c": 1.05, "d": 0.9}))
+    assert list(changes["verdict"]) == ["same", "same", "more", "fewer"]
+    headline = compare._headline(compare.Side("a" * 40, None), compare.Side("b" * 40, None), 0, 0, 0, 0, 0, True,
+                                 more_instructions=1)
+    assert headline.startswith("**Worse**") and "1 with more instructions per evaluation" in headline

@@ -47,6 +47,9 @@ REVIEWS = [
     Evidence("aa-2", "20261203T1313", "aa^", "aa", "A/A, gradient (means of 50 calls) and canary only"),
     Evidence("inject-grad10", "20261203T1313", "aa^", "inject-grad10", "10 % slower evaluation (every 10th twice)"),
     Evidence("inject-grad5", "20261203T1313", "aa^", "inject-grad5", "5 % slower evaluation (every 20th twice)"),
+    Evidence("aa-3", "20261203T1355", "aa^", "aa", "A/A, sampling, gradient (nutpie's too) and canary; 5 of 6 rounds"),
+    Evidence("inject-step5", "20261203T1355", "aa^", "inject-step5", "5 % slower leapfrog step; 5 of 6 rounds"),
+    Evidence("inject-wrong", "20261203T1355", "aa^", "inject-wrong", "a tilted, wrong posterior; 5 of 6 rounds"),
 ]
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 EVALUATIONS = 20
 WARM_UP_CALLS = 3
+TIMEOUT = 800  # seconds
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "callgrind"
 _TOGGLE_SOURCE = """
 #include <valgrind/callgrind.h>
@@ -81,7 +82,8 @@ def count(model: str, size: int | None, backend_name: str, evaluations: int = EV
         flags = os.environ.get("PYTENSOR_FLAGS", "")
         env = {**os.environ, "PYTHONHASHSEED": "0",
                "PYTENSOR_FLAGS": f"{flags},{PYTENSOR_MARCH}" if flags else PYTENSOR_MARCH}
-        done = subprocess.run(command, env=env, capture_output=True, text=True,
+        # Inside asv's 900 s timeout, so that valgrind is killed with its benchmark, not orphaned.
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT,
                               cwd=Path(__file__).resolve().parent.parent)
         if done.returncode != 0:
             raise RuntimeError(f"callgrind run failed ({done.returncode}): {done.stderr.strip()[-600:]}")

@@ -430,8 +430,9 @@ def _judged_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int, algorithmic: int, faster: int,
-              paired: bool, more_instructions: int = 0) -> str:
-    harms = [f"{slower} slower{'' if paired else ' beyond threshold'}", f"{new_failures} new failures"]
+              paired: bool, more_instructions: int = 0, slower_families: int = 0) -> str:
+    of_them = f" ({slower_families} of them family aggregates)" if slower_families else ""
+    harms = [f"{slower} slower{'' if paired else ' beyond threshold'}{of_them}", f"{new_failures} new failures"]
     if more_instructions:
         harms.append(f"{more_instructions} with more instructions per evaluation")
     if wrong:
@@ -538,8 +539,9 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
         wrong = pd.DataFrame()
     more = 0 if instructions is None else int((instructions["verdict"] == "more").sum())
     worse = bool(len(wrong) or len(slower) or len(new_failures) or more)
+    slower_families = int((slower["model"] == "(all cases)").sum()) if review is not None else 0
     parts = [_headline(base, head, len(wrong), len(slower), len(new_failures), len(algorithmic), len(faster),
-                       review is not None, more), ""]
+                       review is not None, more, slower_families), ""]
     parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute)"
                  + (", for the metrics measured once a side" if review is not None else "") + ": "
                  + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.by_family.items())))

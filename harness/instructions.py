@@ -27,10 +27,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from harness.environment import CACHE_ROOT
+
 EVALUATIONS = 20
 WARM_UP_CALLS = 3
 TIMEOUT = 800  # seconds
-CACHE = Path(__file__).resolve().parent.parent / ".cache" / "callgrind"
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = CACHE_ROOT / "callgrind"
 _TOGGLE_SOURCE = """
 #include <valgrind/callgrind.h>
 void pmb_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
@@ -84,7 +87,7 @@ def count(model: str, size: int | None, backend_name: str, evaluations: int = EV
                "PYTENSOR_FLAGS": f"{flags},{PYTENSOR_MARCH}" if flags else PYTENSOR_MARCH}
         # Inside asv's 900 s timeout, so that valgrind is killed with its benchmark, not orphaned.
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=TIMEOUT,
-                              cwd=Path(__file__).resolve().parent.parent)
+                              cwd=ROOT)
         if done.returncode != 0:
             raise RuntimeError(f"callgrind run failed ({done.returncode}): {done.stderr.strip()[-600:]}")
         return total_instructions(out.read_text()) / evaluations

@@ -57,7 +57,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report compare continuous review-config noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -187,13 +187,17 @@ compare: asv-config machine
 	$(MAKE) --no-print-directory versions
 	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(RESULTS) --machine $(MACHINE) --out $(REVIEW)
 
-# The paired review: BASE, HEAD (and the revisions in ALSO, e.g. controls) measured in ROUNDS
-# interleaved rounds within one session (asv run --interleave-rounds: each round runs the selected
-# timed benchmarks on every side, in fresh processes, the order of the sides reversed every other
-# round), so that the host's drift falls on both sides alike; then the tracked metrics (ESS,
-# gradient counts ...) once per side from the last round's runs; then compare, with intervals and
-# tests from the rounds. REVIEW_BACKENDS picks the backends (all: every one); the canary always runs.
+# The paired review: BASE, HEAD (and the revisions in ALSO, e.g. controls) measured in interleaved
+# rounds within one session (asv run --interleave-rounds: each round runs the selected timed
+# benchmarks on every side, in fresh processes, the order of the sides reversed every other round),
+# so that the host's drift falls on both sides alike: ROUNDS rounds, then two more at a time while
+# a kind's smallest detectable change is above its goal and REVIEW_MINUTES (for the rounds) allow,
+# at most MAX_ROUNDS (scripts/review_rounds.py); then the tracked metrics (ESS, gradient counts ...)
+# once per side from the last round's runs; then compare, with intervals and tests from the rounds.
+# REVIEW_BACKENDS picks the backends (all: every one); the canary always runs.
 ROUNDS ?= 6
+REVIEW_MINUTES ?= 35
+MAX_ROUNDS ?= 20
 REVIEW_BACKENDS ?= pymc pymc-numba nutpie-numba
 ALSO ?=
 EMPTY :=
@@ -203,6 +207,10 @@ REVIEW_PAIRS = '($(if $(filter all,$(REVIEW_BACKENDS)),[^']+,$(subst $(SPACE),|,
 REVIEW_SAMPLING ?= 1
 REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling))\..*$(REVIEW_PAIRS)"
 REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
+# REVIEW_PLAN=<file>: the selection, rounds and budget that `make plan` chose by measured noise per second.
+ifneq ($(REVIEW_PLAN),)
+include $(REVIEW_PLAN)
+endif
 # REVIEW_INSTRUCTIONS=1: instructions per logp+gradient evaluation too, counted once a side under
 # valgrind (half a minute a pair).
 REVIEW_INSTRUCTIONS ?=
@@ -210,7 +218,10 @@ REVIEW_COUNTED = $(if $(REVIEW_INSTRUCTIONS),--bench "^instructions\..*$(REVIEW_
 # Each review keeps its own results (its rounds' samples), apart from the history's in results/
 # and from other reviews': asv keys results by commit, and a later review of the same commit
 # would overwrite them.
-REVIEW_ID ?= $(shell date -u +%Y%m%dT%H%M)
+# (Expanded once: a recursive ?= would read the clock anew at every use, a minute later in a later step.)
+ifndef REVIEW_ID
+REVIEW_ID := $(shell date -u +%Y%m%dT%H%M)
+endif
 REVIEW_RESULTS := results-review/$(REVIEW_ID)
 REVIEW_CONFIG := asv.$(if $(filter github,$(PYMC_REPO)),,mirror.)review.conf.json
 REVIEW_COMMITS := .asv/review-commits.txt
@@ -223,10 +234,13 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	@for r in $(BASE) $(HEAD) $(ALSO); do test -n "$$(git -C $(REPO_DIR) rev-parse --verify --quiet $$r^{commit})" \
 	  || { echo "error: $$r is not a revision in $(REPO_DIR)" >&2; exit 2; }; done
 	@test "$(ROUNDS)" -ge 3 2>/dev/null || { echo "error: ROUNDS=$(ROUNDS): a review needs at least 3 rounds a side" >&2; exit 2; }
+	@test "$(MAX_ROUNDS)" -ge "$(ROUNDS)" 2>/dev/null || { echo "error: MAX_ROUNDS=$(MAX_ROUNDS): must be a whole number of at least ROUNDS=$(ROUNDS)" >&2; exit 2; }
+	@awk 'BEGIN { exit !("$(REVIEW_MINUTES)" + 0 > 0) }' || { echo "error: REVIEW_MINUTES=$(REVIEW_MINUTES): must be a positive number of minutes" >&2; exit 2; }
 	@for r in $(BASE) $(HEAD) $(ALSO); do git -C $(REPO_DIR) rev-parse $$r^{commit}; done > $(REVIEW_COMMITS)
 	@mkdir -p $(REVIEW_RESULTS) && date -u +"started %FT%TZ" > $(REVIEW_RESULTS)/run.txt
-	$(ASV) run $(ASV_REVIEW_FLAGS) --interleave-rounds --attribute rounds=$(ROUNDS) --record-samples \
-	  $(REVIEW_TIMED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2
+	PATH="$(dir $(PYTHON312)):$$PATH" $(PY) scripts/review_rounds.py --asv $(VENV)/bin/asv --commits $(REVIEW_COMMITS) \
+	  --results $(REVIEW_RESULTS) --machine $(MACHINE) --rounds $(ROUNDS) --minutes $(REVIEW_MINUTES) \
+	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	@# what the run selected, for compare (which reviews only that) and for later reviews of these results
@@ -235,6 +249,16 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results $(REVIEW_RESULTS)
 	$(REPORTING) compare $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(REVIEW_RESULTS) --machine $(MACHINE) \
 	  --out $(REVIEW)
+
+# A review selection by measured noise per second (reporting/plan.py), from a review measured on this
+# host (PLAN_FROM=results-review/<id> and its BASE and HEAD; an A/A pair is best), within
+# REVIEW_MINUTES: written to PLAN_OUT, for make continuous REVIEW_PLAN=$(PLAN_OUT).
+PLAN_FROM ?=
+PLAN_OUT ?= review-plan.mk
+plan: setup
+	@test -d "$(PLAN_FROM)" || { echo "error: PLAN_FROM=$(PLAN_FROM) is not a review's results folder; measured: $$(ls -d results-review/*/ | tr '\n' ' ')" >&2; exit 2; }
+	$(REPORTING) plan $(call rev,$(BASE)) $(call rev,$(HEAD)) --results $(PLAN_FROM) --minutes $(REVIEW_MINUTES) \
+	  --max-rounds $(MAX_ROUNDS) --out $(PLAN_OUT)
 
 # The A/A control: BASE and the mirror's aa commit (the same code) measured back to back; prints
 # the spread per family and writes the thresholds compare uses on this machine

@@ -505,18 +505,28 @@ def _paired_sections(review: PairedReview) -> list[str]:
     parts += ["", "### Smallest detectable change",
               f"The change a benchmark's rounds find with {stats.POWER:.0%} power at a 5 % two-sided level, from "
               "their spread in this review (median and largest over the benchmarks of a kind)."]
+    kinds = detectable_by_kind(review)
+    if len(kinds):
+        parts.append(kinds.to_markdown(index=False, floatfmt=".1%"))
+    return parts
+
+
+LONG_RUNS = f"sampling, runs ≥ {LONG_RUN:g} s"
+
+
+def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
+    """The smallest detectable change per benchmark kind: median and largest over its benchmarks."""
+    speed, aggregates = review.speed, review.aggregates
     kinds = []
     long_runs = speed["value_base"] >= LONG_RUN
     for label, rows in [("gradient", speed[speed["kind"] == "gradient"]),
-                        (f"sampling, runs ≥ {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & long_runs]),
+                        (LONG_RUNS, speed[(speed["kind"] == "sampling") & long_runs]),
                         (f"sampling, runs < {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & ~long_runs]),
                         ("family aggregates", aggregates)]:
         if len(rows):
             kinds.append({"kind": label, "benchmarks": len(rows), "median": rows["detectable"].median(),
                           "largest": rows["detectable"].max()})
-    if kinds:
-        parts.append(pd.DataFrame(kinds).to_markdown(index=False, floatfmt=".1%"))
-    return parts
+    return pd.DataFrame(kinds, columns=["kind", "benchmarks", "median", "largest"])
 
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
@@ -615,6 +625,12 @@ def paired_review(pairs: pd.DataFrame) -> PairedReview | None:
     return PairedReview(speed, aggregates, time_split(pairs, speed), canary(pairs), wrong_posteriors(pairs))
 
 
+def review_pairs(results_dir: Path, base_rows: pd.DataFrame, head_rows: pd.DataFrame,
+                 bench: list[str] | None = None) -> pd.DataFrame:
+    """Both sides' rows of the selected benchmarks, paired, with their judged rounds."""
+    return with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
+
+
 def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | None = None,
             bench: list[str] | None = None) -> tuple[str, bool]:
     """The report; thresholds from thresholds_path, or (None) those of the machine the results are from."""
@@ -622,7 +638,7 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
-    pairs = with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
+    pairs = review_pairs(results_dir, base_rows, head_rows, bench)
     review = paired_review(pairs)
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy

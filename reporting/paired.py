@@ -67,8 +67,14 @@ class Estimate:
     @property
     def detectable(self) -> float:
         """The smallest relative change this many rounds with this spread find with POWER at 5 %."""
-        df = self.rounds - 1
-        return math.expm1((stats.t.ppf(0.975, df) + stats.t.ppf(POWER, df)) * self.se)
+        return detectable_change(self.se, self.rounds)
+
+
+def detectable_change(se: float, rounds: int) -> float:
+    """The smallest relative change a mean log ratio with this standard error over `rounds` rounds
+    finds with POWER at a 5 % two-sided level (t distribution)."""
+    df = rounds - 1
+    return math.expm1((stats.t.ppf(0.975, df) + stats.t.ppf(POWER, df)) * se)
 
 
 def estimate(log_ratios: np.ndarray) -> Estimate | None:

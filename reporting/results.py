@@ -92,6 +92,9 @@ def tidy(results: list[dict], plain: bool = False) -> pd.DataFrame:
                 }
                 for column, name in STAT_COLUMNS.items():
                     row[name] = _at(entry.get(column), index)
+                # seconds the whole grid (every pair) took in this commit's last run; calls a sample times
+                row["grid_seconds"] = entry.get("duration")
+                row["number"] = _at(entry.get("stats_number"), index) or 1
                 row["samples"] = _at(entry.get("samples"), index)
                 rows.append(row)
     return pd.DataFrame(rows)

@@ -38,13 +38,20 @@ def config(tmp_path, **changes):
     return path
 
 
-def asv(*args, tier="tiny", timeout=1800, home=None):
+def _run(command, tier, timeout, home):
     env = {**os.environ, "PMB_TIER": tier, "PATH": f"{BASE_BIN}:{os.environ['PATH']}"}
     if home:
         env["HOME"] = str(home)  # asv's machine file lives in HOME
-    return subprocess.run(
-        [sys.executable, "-m", "asv", *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout
-    )
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+
+
+def asv(*args, tier="tiny", timeout=1800, home=None):
+    return _run([sys.executable, "-m", "asv", *args], tier, timeout, home)
+
+
+def run_script(name, *args, tier="tiny", timeout=1800, home=None):
+    """One of scripts/ that runs asv, as the Makefile runs it (python3.12 on PATH, the tier set)."""
+    return _run([sys.executable, str(ROOT / "scripts" / name), *args], tier, timeout, home)
 
 
 def register_machine(home):

@@ -84,3 +84,25 @@ def test_a_review_judges_rounds_and_splits_the_sampling_time():
     moved = review.split.set_index("backend")["moved"]
     assert moved["pymc"] == "time per evaluation" and moved["pymc-numba"] == "the sampler's own work"
     assert review.split.set_index("backend")["share"]["pymc"] == pytest.approx(0.5, rel=0.02)
+
+
+def _kinds(gradient, long_runs, aggregates):
+    from reporting import rounds
+    return pd.DataFrame({"kind": ["gradient", rounds.compare.LONG_RUNS, "sampling, runs < 2 s", "family aggregates"],
+                         "benchmarks": [14, 6, 8, 4], "median": [gradient, long_runs, 0.5, aggregates],
+                         "largest": [0.6, 0.6, 0.9, 0.6]})
+
+
+def test_rounds_are_added_only_while_a_goal_is_missed_and_the_budget_holds_them():
+    from reporting import rounds
+
+    met = rounds.decide(_kinds(0.029, 0.09, 0.02), 6, 30.0, 5.0, 45.0, 20)
+    assert not met.more and met.reason.endswith("every goal met")  # the short runs' 50 % has no goal
+    missed = rounds.decide(_kinds(0.05, 0.09, 0.02), 6, 30.0, 5.0, 45.0, 20)
+    assert missed.more and "gradient 5.0% (goal 3%)" in missed.reason and "about 10 min" in missed.reason
+    over_budget = rounds.decide(_kinds(0.05, 0.09, 0.02), 6, 40.0, 5.0, 45.0, 20)
+    assert not over_budget.more and "5 of the 45 min budget left" in over_budget.reason
+    capped = rounds.decide(_kinds(0.05, 0.09, 0.02), 20, 1.0, 0.1, 45.0, 20)
+    assert not capped.more and "most rounds allowed (20)" in capped.reason
+    nothing = rounds.decide(_kinds(0.05, 0.09, 0.02).iloc[2:3], 6, 1.0, 0.1, 45.0, 20)
+    assert not nothing.more  # only the short runs, which have no goal: no reason to go on

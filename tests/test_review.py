@@ -103,23 +103,40 @@ def measured_in_rounds(tmp_path_factory):
     hashfile = tmp_path / "commits.txt"
     hashfile.write_text("\n".join(commits.values()) + "\n")
     common = ["--config", str(config), "--machine", asv_runs.MACHINE, "--show-stderr", "--launch-method", "forkserver"]
-    timed = ["--interleave-rounds", "--attribute", "rounds=4", "--record-samples", "--bench", r"^canary\.",
-             "--bench", r"^(gradient|sampling\.Sampling)\..*" + SELECTION]
+    timed = ["--bench", r"^canary\.", "--bench", r"^(gradient|sampling\.Sampling)\..*" + SELECTION]
     tracked = ["--bench", r"^sampling\.Sampling(Cost|Metrics|Reference)\..*" + SELECTION]
-    for selection in (timed, tracked):
-        run = asv_runs.asv("run", *common, *selection, f"HASHFILE:{hashfile}", home=tmp_path)
-        assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
-    return tmp_path / "results", commits, timed[4:] + tracked
+    # The timed rounds as make continuous runs them: 3, then 2 more unless the goals are met already.
+    rounds = asv_runs.run_script("review_rounds.py", "--asv", f"{sys.executable} -m asv", "--commits", str(hashfile),
+                                 "--results", str(tmp_path / "results"), "--machine", asv_runs.MACHINE,
+                                 "--rounds", "3", "--max-rounds", "5", "--minutes", "60", "--", *common, *timed,
+                                 home=tmp_path)
+    assert rounds.returncode == 0, rounds.stdout[-5000:] + rounds.stderr[-5000:]
+    run = asv_runs.asv("run", *common, *tracked, f"HASHFILE:{hashfile}", home=tmp_path)
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    return tmp_path / "results", commits, timed + tracked
 
 
 def _compare_rounds(measured_in_rounds, head):
     return _compare(measured_in_rounds, head, *measured_in_rounds[2])
 
 
+def test_rounds_are_added_while_the_goals_are_missed(measured_in_rounds):
+    """Three rounds, then two more only if a kind's smallest detectable change missed its goal; each
+    decision is kept with its reason."""
+    decisions = (measured_in_rounds[0] / "rounds.txt").read_text().splitlines()
+    assert decisions[0].startswith("after 3 rounds, smallest detectable change (median): gradient ")
+    if "2 more rounds" in decisions[0]:
+        assert len(decisions) == 2 and decisions[1].startswith("after 5 rounds")
+        assert decisions[1].endswith(("every goal met", "stopping at the most rounds allowed (5)"))
+    else:
+        assert decisions == [decisions[0]] and decisions[0].endswith("every goal met")
+
+
 def test_rounds_give_the_slowdown_an_interval_and_place_it_in_the_gradient(measured_in_rounds):
     review = _compare_rounds(measured_in_rounds, "inject-slow")
     assert review.returncode == 1, review.stdout + review.stderr
-    assert review.stdout.startswith("**Worse**") and "Paired rounds: 3 judged a side" in review.stdout
+    judged = 4 if "2 more rounds" in (measured_in_rounds[0] / "rounds.txt").read_text() else 2
+    assert review.stdout.startswith("**Worse**") and f"Paired rounds: {judged} judged a side" in review.stdout
     slower = _section(review.stdout, "Slower")
     assert "time_logp_dlogp" in slower and "[" in slower  # a ratio with its interval
     assert "time per evaluation" in _section(review.stdout, "Where the sampling time went")

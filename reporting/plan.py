@@ -27,6 +27,8 @@ from reporting import compare, paired, rounds
 from reporting.results import CANARY, GRADIENT, WALL
 
 TRACKED_SAMPLING = r"^sampling\.Sampling(Cost|Metrics|Reference)\."
+MINUTES = 35.0  # the default budget for the rounds, as make continuous's REVIEW_MINUTES
+MAX_ROUNDS = 20
 
 
 def seconds_per_round(rows: pd.DataFrame, per_round: dict[str, int]) -> pd.Series:
@@ -80,10 +82,15 @@ def choose(table: pd.DataFrame, canary: float, minutes: float, sides: int, max_r
     best_key = (0, 0.0)
     for judged in range(2, max_rounds - paired.WARMUP_ROUNDS + 1):
         chosen = table["needed"].notna() & (table["needed"] <= judged) & table["seconds"].notna()
-        cost = (judged + paired.WARMUP_ROUNDS) * sides * (table.loc[chosen, "seconds"].sum() + canary) / 60
+        cost = minutes_of(table, chosen, judged, canary, sides)
         if cost <= minutes and chosen.any() and (int(chosen.sum()), -cost) > best_key:
             best, best_key = (judged, chosen), (int(chosen.sum()), -cost)
     return best
+
+
+def minutes_of(table: pd.DataFrame, chosen: pd.Series, judged: int, canary: float, sides: int) -> float:
+    """Minutes the chosen benchmarks take in this many judged rounds (and the warm-up round), every side."""
+    return (judged + paired.WARMUP_ROUNDS) * sides * (table.loc[chosen, "seconds"].sum() + canary) / 60
 
 
 def _pair_regex(benchmark: str, model: str, backend: str) -> str:
@@ -111,8 +118,8 @@ def fragment(table: pd.DataFrame, chosen: pd.Series, judged: int, minutes: float
 
 def render(table: pd.DataFrame, chosen: pd.Series, judged: int, canary: float, minutes: float, sides: int,
            source: str) -> str:
-    cost = (judged + paired.WARMUP_ROUNDS) * sides * (table.loc[chosen, "seconds"].sum() + canary) / 60
-    full = (judged + paired.WARMUP_ROUNDS) * sides * (table["seconds"].sum() + canary) / 60
+    cost = minutes_of(table, chosen, judged, canary, sides)
+    full = minutes_of(table, table["seconds"].notna(), judged, canary, sides)
     shown = table.assign(
         selected=np.where(chosen, "yes", "no"), spread=[f"{s:.1%}" for s in table["spread"]],
         goal=[f"{g:.0%}" for g in table["goal"]], needed=[f"{int(n)}" if pd.notna(n) else "more than allowed"
@@ -158,7 +165,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("head", help="head commit of the measured review (hash prefix)")
     parser.add_argument("--results", required=True, help="the measured review's results folder")
     parser.add_argument("--machine", default=None)
-    parser.add_argument("--minutes", type=float, default=35.0, help="time budget for the rounds")
+    parser.add_argument("--minutes", type=float, default=MINUTES, help="time budget for the rounds")
     parser.add_argument("--sides", type=int, default=2, help="commits measured in each round")
-    parser.add_argument("--max-rounds", type=int, default=20)
+    parser.add_argument("--max-rounds", type=int, default=MAX_ROUNDS)
     parser.add_argument("--out", default=None, help="write the make fragment here")

@@ -21,12 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting import compare  # noqa: E402
+from reporting import compare, paired, plan  # noqa: E402
 
 EVIDENCE_DIR = ROOT / "docs" / "evidence"
 PAGE = ROOT / "docs" / "review.md"
 MIRROR = ROOT / ".asv" / "pymc-mirror"
 START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence end -->"
+PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
+INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
+AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,9 @@ class Evidence:
     base: str  # revisions of the mirror
     head: str
     what: str
+    machine: str = INTEL
 
 
-MACHINE = "x86_64-2cpu-24GB-intel-xeon-quick"
 REVIEWS = [
     Evidence("aa-1", "20261203T0617", "aa^", "aa", "A/A, gradient as single calls"),
     Evidence("inject-grad10-single-calls", "20261203T0617", "aa^", "inject-grad10",
@@ -60,8 +63,8 @@ def commit(revision: str) -> str:
 
 def review(evidence: Evidence) -> str:
     results = ROOT / "results-review" / evidence.run
-    markdown, _ = compare.compare(results, compare.Side(commit(evidence.base), MACHINE),
-                                  compare.Side(commit(evidence.head), MACHINE))
+    markdown, _ = compare.compare(results, compare.Side(commit(evidence.base), evidence.machine),
+                                  compare.Side(commit(evidence.head), evidence.machine))
     return (f"<!-- written by scripts/evidence.py from results-review/{evidence.run}: "
             f"{evidence.base} vs {evidence.head}, {evidence.what} -->\n\n" + markdown)
 
@@ -72,10 +75,10 @@ def _detectable(markdown: str) -> str:
     return "; ".join(f"{kind.strip()} {median}" for kind, median in cells) or "n/a"
 
 
-def run_span(run: str) -> tuple[int, float]:
+def run_span(run: str, machine: str) -> tuple[int, float]:
     """How many commits a review run measured, and its minutes from start to end (run.txt, by make continuous)."""
     folder = ROOT / "results-review" / run
-    commits = len(list((folder / MACHINE).glob("*-*.json")))
+    commits = len(list((folder / machine).glob("*-*.json")))
     times = dict(line.split(" ", 1) for line in (folder / "run.txt").read_text().splitlines() if " " in line)
     span = datetime.fromisoformat(times["ended"]) - datetime.fromisoformat(times["started"])
     return commits, span.total_seconds() / 60
@@ -87,10 +90,34 @@ def summary(reviews: dict[str, str]) -> str:
     for evidence in REVIEWS:
         markdown = reviews[evidence.name]
         headline = markdown.split("\n\n", 1)[1].splitlines()[0]
-        commits, minutes = run_span(evidence.run)
+        commits, minutes = run_span(evidence.run, evidence.machine)
         lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
                      f"{commits} commits, {minutes:.0f} min | {headline.replace('|', '/')} | {_detectable(markdown)} |")
     return "\n".join(lines + ["", END])
+
+
+def plans() -> str:
+    """What `make plan` chooses from each A/A review at the default budget."""
+    lines = [PLANS_START, "", f"| from | host | reach their goal within {plan.MINUTES:g} min | judged rounds | minutes "
+             "(every benchmark at those rounds) | median spread: gradient; sampling |", "|---|---|---|---|---|---|"]
+    for evidence in REVIEWS:
+        if not evidence.name.startswith("aa-"):
+            continue
+        table, canary = plan.candidates(ROOT / "results-review" / evidence.run, commit(evidence.base),
+                                        commit(evidence.head), evidence.machine, plan.MAX_ROUNDS)
+        judged, chosen = plan.choose(table, canary, plan.MINUTES, 2, plan.MAX_ROUNDS)
+        spread = "; ".join(f"{kind} {rows['spread'].median():.1%}" for kind, rows in table.groupby("kind"))
+        lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) ({evidence.run}) | {evidence.machine} | "
+                     f"{int(chosen.sum())} of {len(table)} | {judged} | {plan.minutes_of(table, chosen, judged, canary, 2):.0f} "
+                     f"({plan.minutes_of(table, table['seconds'].notna(), judged, canary, 2):.0f}) | {spread} |")
+    return "\n".join(lines + ["", PLANS_END])
+
+
+def replace_block(page: str, start: str, end: str, block: str) -> str:
+    if start not in page or end not in page:
+        raise SystemExit(f"{PAGE} has no block {start} ... {end}")
+    before, rest = page.split(start, 1)
+    return before + block + rest.split(end, 1)[1]
 
 
 def main(argv=None) -> int:
@@ -98,12 +125,9 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 where a file would change")
     args = parser.parse_args(argv)
     reviews = {evidence.name: review(evidence) for evidence in REVIEWS}
-    page = PAGE.read_text()
-    if START not in page or END not in page:
-        raise SystemExit(f"{PAGE} has no evidence block ({START} ... {END})")
-    before, rest = page.split(START, 1)
+    page = replace_block(PAGE.read_text(), START, END, summary(reviews))
     wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
-    wanted[PAGE] = before + summary(reviews) + rest.split(END, 1)[1]
+    wanted[PAGE] = replace_block(page, PLANS_START, PLANS_END, plans())
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if args.check:
         for path in stale:

@@ -29,7 +29,7 @@ def test_the_plan_fits_its_budget_and_selects_only_benchmarks_that_reach_their_g
     assert len(table) == 40 and table["seconds"].gt(0).all() and canary > 0
     for minutes in (10, 35):
         judged, chosen = plan.choose(table, canary, minutes, 2, 20)
-        cost = (judged + 1) * 2 * (table.loc[chosen, "seconds"].sum() + canary) / 60
+        cost = plan.minutes_of(table, chosen, judged, canary, 2)
         assert chosen.any() and cost <= minutes
         assert (table.loc[chosen, "needed"] <= judged).all()
     # a larger budget never selects fewer benchmarks

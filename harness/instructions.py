@@ -1,12 +1,13 @@
-"""Instructions per logp+gradient evaluation, counted by valgrind's callgrind: a cost that does not
-move with the host's load or clock.
+"""Instructions counted by valgrind's callgrind: costs that do not move with the host's load or clock.
 
-The counted process builds and warms up the evaluator with valgrind's instrumentation off (so that
-importing PyMC and compiling cost no simulation), then turns it on for EVALUATIONS calls through
-callgrind's client requests, issued from a small C library compiled here with gcc and loaded with
-ctypes. callgrind counts every thread of the process, so a backend's worker threads are included.
-The count per call includes the Python loop and the two client requests (about 15,000
-instructions over the EVALUATIONS calls: a fixed part, the same on both sides of a review).
+Two counts, each in a fresh process: per logp+gradient evaluation (`count`), and per leapfrog step
+of a short run of PyMC's own NUTS (`count_sampling`: the sampler's work as well as the gradient's).
+The counted process builds, compiles and warms up with valgrind's instrumentation off (so that
+importing PyMC and compiling cost no simulation), then turns it on around the counted work
+through callgrind's client requests, issued from a small C library compiled here with gcc and
+loaded with ctypes. callgrind counts every thread of the process, so a backend's worker threads
+are included. The count includes the Python loop and the two client requests (about 15,000
+instructions over EVALUATIONS calls: a fixed part, the same on both sides of a review).
 
 valgrind 3.19 decodes no AVX-512, and valgrind's virtual CPU reports none, so numpy, OpenBLAS, Numba
 and XLA choose AVX2 code under it by themselves; PyTensor's C code is compiled for the host's
@@ -31,6 +32,7 @@ from harness.environment import CACHE_ROOT
 
 EVALUATIONS = 20
 WARM_UP_CALLS = 3
+SAMPLING_DRAWS = 50  # tuning steps, and draws, of a counted sampling run
 TIMEOUT = 800  # seconds
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = CACHE_ROOT / "callgrind"
@@ -70,6 +72,21 @@ def toggle_library() -> Path:
 def count(model: str, size: int | None, backend_name: str, evaluations: int = EVALUATIONS) -> float:
     """Instructions per logp+gradient evaluation of the model at size through the backend, counted
     in a fresh process."""
+    return _counted("evaluations", model, size, backend_name, evaluations)
+
+
+def count_sampling(model: str, size: int | None, backend_name: str, draws: int = SAMPLING_DRAWS) -> float:
+    """Instructions per gradient evaluation (leapfrog step) of one short run of PyMC's own NUTS
+    (`draws` tuning steps and `draws` draws, one chain, a fixed seed), its compile outside the
+    count: the sampler's own work per step as well as the gradient's. Per step, so that a sampler
+    that takes more steps (a behaviour change, seen in the gradient counts) reads as such, not as
+    a slower one."""
+    return _counted("sampling", model, size, backend_name, draws)
+
+
+def _counted(what: str, model: str, size: int | None, backend_name: str, repeats: int) -> float:
+    """The instructions `_counted_process` counts in a fresh process under callgrind, per unit of
+    work (a call, a leapfrog step) it reports on its last line of output."""
     reason = unavailable()
     if reason:
         raise NotImplementedError(reason)
@@ -79,7 +96,7 @@ def count(model: str, size: int | None, backend_name: str, evaluations: int = EV
         command = [
             "valgrind", "--tool=callgrind", "--instr-atstart=no", "--dump-instr=no",
             f"--callgrind-out-file={out}", sys.executable, "-m", "harness.instructions",
-            model, str(size or 0), backend_name, str(evaluations), str(library),
+            what, model, str(size or 0), backend_name, str(repeats), str(library),
         ]
         # A fixed hash seed: dict and set layouts, and so the interpreter's paths, repeat.
         flags = os.environ.get("PYTENSOR_FLAGS", "")
@@ -90,7 +107,8 @@ def count(model: str, size: int | None, backend_name: str, evaluations: int = EV
                               cwd=ROOT)
         if done.returncode != 0:
             raise RuntimeError(f"callgrind run failed ({done.returncode}): {done.stderr.strip()[-600:]}")
-        return total_instructions(out.read_text()) / evaluations
+        units = float(done.stdout.strip().splitlines()[-1].split()[-1])
+        return total_instructions(out.read_text()) / units
 
 
 def total_instructions(dump: str) -> int:
@@ -102,22 +120,61 @@ def total_instructions(dump: str) -> int:
     return int(found[-1])
 
 
-def _counted_process(model: str, size: int, backend_name: str, evaluations: int, library: str) -> None:
+def _evaluations(model, backend, repeats: int):
+    """EVALUATIONS logp+gradient calls, warmed up."""
+    evaluate = backend.gradient_evaluator(model)
+    for _ in range(WARM_UP_CALLS):
+        evaluate()
+
+    def counted():
+        for _ in range(repeats):
+            evaluate()
+        return repeats
+    return counted
+
+
+def _sampling(model, backend, draws: int):
+    """One short pm.sample run with a NUTS step compiled beforehand, after a first run that warms
+    up what pm.sample loads and caches on its first call."""
+    import pymc as pm
+
+    from harness.backends import PymcNuts
+
+    if not isinstance(backend, PymcNuts):
+        raise SystemExit(f"{backend.name} is not PyMC's own NUTS: its sampling is not counted")
+    if model.discrete_value_vars:
+        raise SystemExit("the model has discrete variables: pm.sample would compile their steps inside the count")
+    settings = dict(draws=draws, tune=draws, chains=1, cores=1, random_seed=1, progressbar=False,
+                    compute_convergence_checks=False, return_inferencedata=False, discard_tuned_samples=False,
+                    model=model)
+
+    def step():
+        return pm.NUTS(model=model, compile_kwargs={"mode": backend.mode})
+
+    pm.sample(step=step(), **settings)
+    fresh = step()
+
+    def counted():
+        trace = pm.sample(step=fresh, **settings)
+        return int(sum(trace.get_sampler_stats("n_steps", combine=True)))
+    return counted
+
+
+def _counted_process(what: str, model: str, size: int, backend_name: str, repeats: int, library: str) -> None:
     import harness  # noqa: F401  (threads, BLAS and JAX configured as in every run)
     import models
     from harness.backends import get_backend
 
-    evaluate = get_backend(backend_name).gradient_evaluator(models.get_model(model).build(size or None))
-    for _ in range(WARM_UP_CALLS):
-        evaluate()
+    prepare = {"evaluations": _evaluations, "sampling": _sampling}[what]
+    run = prepare(models.get_model(model).build(size or None), get_backend(backend_name), repeats)
     toggle = ctypes.CDLL(library)
     gc.collect()
     gc.disable()  # a collection inside the counted calls would land on one side of a review only
     toggle.pmb_start()
-    for _ in range(evaluations):
-        evaluate()
+    units = run()
     toggle.pmb_stop()
+    print(f"units {units}")
 
 
 if __name__ == "__main__":
-    _counted_process(sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    _counted_process(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6])

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from reporting import paired as stats
-from reporting.results import CANARY, GRADIENT, INSTRUCTIONS, TRACKED, WALL, result_files, select_commit, tidy
+from reporting.results import (CANARY, GRADIENT, INSTRUCTIONS, SAMPLING_INSTRUCTIONS, TRACKED, WALL, result_files,
+                               select_commit, tidy)
 
 THRESHOLDS_DIR = Path(__file__).with_name("thresholds")
 COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
@@ -251,9 +252,14 @@ def status_changes(pairs: pd.DataFrame) -> pd.DataFrame:
     return timed[timed["status_base"] != timed["status_head"]]
 
 
+COUNTED = {INSTRUCTIONS: "one evaluation", SAMPLING_INSTRUCTIONS: "a short sampling run"}
+
+
 def instruction_changes(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Instructions per logp+gradient evaluation on both sides: ratio head/base and verdict."""
-    rows = ran_on_both(pairs, [INSTRUCTIONS]).copy()
+    """Instructions per logp+gradient evaluation, and of a short sampling run, on both sides: ratio
+    head/base and verdict."""
+    rows = ran_on_both(pairs, COUNTED).copy()
+    rows["counted"] = rows["benchmark"].map(COUNTED)
     rows["family"] = rows["backend"].map(stats.family_of)
     rows["ratio"] = rows["value_head"] / rows["value_base"]
     rows["verdict"] = "same"
@@ -264,14 +270,14 @@ def instruction_changes(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def _instruction_section(instructions: pd.DataFrame) -> list[str]:
     changed = instructions[instructions["verdict"] != "same"]
-    parts = ["", f"### Instructions per evaluation, counted by callgrind ({len(changed)} of {len(instructions)} changed)",
-             f"One count a side (valgrind, the AVX2 build of each backend); changed beyond ±{INSTRUCTION_TOLERANCE:.0%}, "
-             "4x the largest spread of one commit counted twice. Geometric mean per family: "
-             + ", ".join(f"{family} {math.exp(np.log(group['ratio']).mean()):.4f}"
-                         for family, group in instructions.groupby("family"))]
-    parts.append(_table(instructions.sort_values(["backend", "model"]),
-                        {"model": "model", "backend": "backend", "value_base": "base", "value_head": "head",
-                         "ratio": "ratio", "verdict": "verdict"}))
+    parts = ["", f"### Instructions, counted by callgrind ({len(changed)} of {len(instructions)} changed)",
+             f"One count a side (valgrind, the AVX2 build of each backend), of one logp+gradient evaluation or of a "
+             f"short run of PyMC's NUTS; changed beyond ±{INSTRUCTION_TOLERANCE:.0%}. Geometric mean per family "
+             "and count: " + ", ".join(f"{family}, {counted} {math.exp(np.log(group['ratio']).mean()):.4f}"
+                                      for (family, counted), group in instructions.groupby(["family", "counted"]))]
+    parts.append(_table(instructions.sort_values(["counted", "backend", "model"]),
+                        {"counted": "counted", "model": "model", "backend": "backend", "value_base": "base",
+                         "value_head": "head", "ratio": "ratio", "verdict": "verdict"}))
     return parts
 
 
@@ -434,7 +440,7 @@ def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int
     of_them = f" ({slower_families} of them family aggregates)" if slower_families else ""
     harms = [f"{slower} slower{'' if paired else ' beyond threshold'}{of_them}", f"{new_failures} new failures"]
     if more_instructions:
-        harms.append(f"{more_instructions} with more instructions per evaluation")
+        harms.append(f"{more_instructions} with more instructions")
     if wrong:
         verdict = f"**Wrong posterior**: {wrong} runs' means beyond their reference; " + ", ".join(harms)
     elif slower or new_failures or more_instructions:

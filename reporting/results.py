@@ -17,6 +17,7 @@ WALL = "sampling.Sampling.time_sample"
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
 CANARY = "canary.Canary.time_interpreter"
 INSTRUCTIONS = "instructions.Instructions.track_logp_dlogp"
+SAMPLING_INSTRUCTIONS = "instructions.SamplingInstructions.track_sample"
 TRACKED = "sampling.SamplingMetrics.track_"
 
 # The notebook's table (wall, CPU, min and mean ESS, ESS/s, parallel efficiency) plus compile time

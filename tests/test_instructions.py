@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
+from benchmarks.instructions import SamplingInstructions
 from harness import instructions
+from harness.backends import get_backend
 from reporting import compare
 from reporting.results import INSTRUCTIONS
 
@@ -22,6 +24,21 @@ def test_a_count_repeats_within_the_review_tolerance():
     assert max(counts) / min(counts) - 1 < compare.INSTRUCTION_TOLERANCE
 
 
+@pytest.mark.skipif(instructions.unavailable() is not None, reason=str(instructions.unavailable()))
+def test_a_sampling_run_is_counted_per_leapfrog_step_and_repeats():
+    counts = [instructions.count_sampling("eight_schools_noncentered", None, "pymc-numba", draws=10) for _ in range(2)]
+    per_evaluation = instructions.count("eight_schools_noncentered", None, "pymc-numba", evaluations=5)
+    assert min(counts) > per_evaluation  # a step is an evaluation and the sampler's own work besides
+    assert max(counts) / min(counts) - 1 < compare.INSTRUCTION_TOLERANCE
+
+
+def test_only_pymcs_own_nuts_is_counted_sampling():
+    with pytest.raises(NotImplementedError, match="PMB_INSTRUCTIONS=1"):  # unset here: a skip with its reason
+        SamplingInstructions().setup("eight_schools_noncentered", "pymc")
+    with pytest.raises(SystemExit, match="not PyMC's own NUTS"):
+        instructions._sampling(None, get_backend("nutpie-numba"), 10)
+
+
 def _pairs(ratios: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame([{"benchmark": INSTRUCTIONS, "model": model, "backend": "pymc", "value_base": 1e5,
                           "value_head": 1e5 * ratio, "status_base": "ok", "status_head": "ok"}
@@ -33,4 +50,4 @@ def test_more_instructions_beyond_the_tolerance_is_worse():
     assert list(changes["verdict"]) == ["same", "same", "more", "fewer"]
     headline = compare._headline(compare.Side("a" * 40, None), compare.Side("b" * 40, None), 0, 0, 0, 0, 0, True,
                                  more_instructions=1)
-    assert headline.startswith("**Worse**") and "1 with more instructions per evaluation" in headline
+    assert headline.startswith("**Worse**") and "1 with more instructions" in headline

@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "list":
         print_matrix()
         return 0
+    for name in ("draws", "tune", "chains", "cores"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            parser.error(f"--{name} {value}: must be a whole number of at least 1")
     settings = SampleSettings(args.draws, args.tune, args.chains, args.cores, args.seed)
     try:
         return run_one(args.model, args.backend, args.size, settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -48,9 +49,40 @@ def result_files(results_dir: Path, machine: str | None = None) -> list[dict]:
             raise SystemExit(f"no results for machine {machine!r} in {results_dir}; machines: {', '.join(known)}")
     else:
         folders = sorted(p for p in results_dir.iterdir() if (p / "machine.json").exists())
-    parsed = (json.loads(path.read_text()) for folder in folders for path in sorted(folder.glob("*.json")))
+    parsed = (_read(path) for folder in folders for path in sorted(folder.glob("*.json")))
     # Beside asv's files lie machine.json and ours (versions.json, durations.json): no commit_hash.
-    return [content for content in parsed if "commit_hash" in content]
+    return [content for content in parsed if content and "commit_hash" in content]
+
+
+ASV_FIELDS = ("commit_hash", "env_name", "date", "params", "result_columns", "results")
+
+
+def _read(path: Path) -> dict | None:
+    """A results file's content; None, with one warning naming it, where it does not parse or an asv
+    results file lacks the fields a report reads (a run killed while writing, a hand edit)."""
+    try:
+        content = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        _warn(f"skipped {path}: not readable JSON ({error})")
+        return None
+    if not isinstance(content, dict):
+        _warn(f"skipped {path}: not a JSON object")
+        return None
+    missing = [name for name in ASV_FIELDS if name not in content]
+    if "commit_hash" in content and missing:
+        _warn(f"skipped {path}: an asv results file without {', '.join(missing)}")
+        return None
+    return content
+
+
+_WARNED: set[str] = set()
+
+
+def _warn(message: str) -> None:
+    """Once a process: a report reads the results folder once per side."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(f"warning: {message}", file=sys.stderr)
 
 
 def status_of(value) -> str:

@@ -39,3 +39,12 @@ def test_unknown_names_are_usage_errors():
     )
     assert result.returncode == 2
     assert "valid models" in result.stderr and "eight_schools_noncentered" in result.stderr
+
+
+def test_zero_or_negative_settings_are_usage_errors():
+    for flag, value in [("--draws", "-5"), ("--tune", "0"), ("--chains", "0"), ("--cores", "-1")]:
+        result = subprocess.run([sys.executable, "-m", "harness", "run", "eight_schools_noncentered", "pymc", flag, value],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.splitlines()[-1].endswith(f"{flag} {value}: must be a whole number of at least 1")
+        assert "Traceback" not in result.stderr

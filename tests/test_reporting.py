@@ -240,3 +240,25 @@ def test_cases_not_yet_measured_are_left_out_of_the_table_not_called_skipped(fra
     assert "gp_latent-50" not in shown and "eight_schools_centered" in shown
     real_skips = table.xs("discrete_mixture", level="model")["status"]
     assert (real_skips == "skipped").sum() >= 3  # nutpie cannot sample it: those stay, as skips
+
+
+def test_a_truncated_or_incomplete_results_file_is_named_and_skipped_and_the_rest_still_report(tmp_path):
+    import shutil
+
+    folder = tmp_path / MACHINE
+    shutil.copytree(RESULTS / MACHINE, folder)
+    files = sorted(p for p in folder.glob("*-*.json") if "commit_hash" in json.loads(p.read_text()))
+    truncated, incomplete = files[0], files[1]
+    truncated.write_bytes(truncated.read_bytes()[:5000])
+    content = json.loads(incomplete.read_text())
+    del content["results"]
+    incomplete.write_text(json.dumps(content))
+    others = [json.loads(p.read_text())["commit_hash"] for p in files[2:]]
+    kept = others[0]
+    for command in (["summary", "--results", str(tmp_path), "--machine", MACHINE, "--repo", "none"],
+                    ["compare", kept, kept, "--results", str(tmp_path), "--machine", MACHINE]):
+        run = _reporting(*command)
+        assert run.returncode == 0, run.stderr
+        warnings = [line for line in run.stderr.splitlines() if line.startswith("warning: skipped")]
+        assert len(warnings) == 2 and str(truncated) in run.stderr and "without results" in run.stderr
+        assert "Traceback" not in run.stderr

@@ -149,3 +149,15 @@ def test_a_wrong_posterior_is_the_headline(measured_in_rounds):
     assert review.stdout.startswith("**Wrong posterior**: 1 runs' means beyond their reference")
     wrong = _section(review.stdout, "Wrong posterior")
     assert "eight_schools_noncentered" in wrong and "True" in wrong
+
+
+def test_bad_round_settings_are_refused_before_anything_runs(tmp_path):
+    hashfile = tmp_path / "commits.txt"
+    hashfile.write_text("a" * 40 + "\n" + "b" * 40 + "\n")
+    results = tmp_path / "results"
+    for bad, message in [(["--rounds", "2"], "at least 3 rounds"), (["--rounds", "6", "--max-rounds", "4"], "below --rounds"),
+                         (["--minutes", "0"], "must be a positive number"), (["--minutes", "soon"], "invalid")]:
+        run = asv_runs.run_script("review_rounds.py", "--commits", str(hashfile), "--results", str(results),
+                                  "--machine", asv_runs.MACHINE, "--asv", "false", *bad, "--", "--bench", "x")
+        assert run.returncode == 2 and message in run.stderr.splitlines()[-1], run.stderr
+        assert not results.exists()

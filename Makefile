@@ -195,7 +195,7 @@ compare: asv-config machine
 # at most MAX_ROUNDS (scripts/review_rounds.py); then the tracked metrics (ESS, gradient counts ...)
 # once per side from the last round's runs; then compare, with intervals and tests from the rounds.
 # REVIEW_BACKENDS picks the backends (all: every one); the canary always runs.
-ROUNDS ?= 6
+ROUNDS ?= 4
 REVIEW_MINUTES ?= 35
 MAX_ROUNDS ?= 20
 REVIEW_BACKENDS ?= pymc pymc-numba nutpie-numba

@@ -156,7 +156,7 @@ def _sampling(model, backend, draws: int):
 
     def counted():
         trace = pm.sample(step=fresh, **settings)
-        return int(sum(trace.get_sampler_stats("n_steps", combine=True)))
+        return int(sum(trace.get_sampler_stats("tree_size", combine=True)))  # leapfrog steps (n_steps in ArviZ)
     return counted
 
 

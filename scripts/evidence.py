@@ -53,6 +53,11 @@ REVIEWS = [
     Evidence("aa-3", "20261203T1355", "aa^", "aa", "A/A, sampling, gradient (nutpie's too) and canary; 5 of 6 rounds"),
     Evidence("inject-step5", "20261203T1355", "aa^", "inject-step5", "5 % slower leapfrog step; 5 of 6 rounds"),
     Evidence("inject-wrong", "20261203T1355", "aa^", "inject-wrong", "a tilted, wrong posterior; 5 of 6 rounds"),
+    Evidence("aa-4", "20261204T0356", "aa^", "aa", "A/A, gradient and canary in 3 rounds; instruction counts", AMD),
+    Evidence("inject-grad10-counted", "20261204T0356", "aa^", "inject-grad10",
+             "10 % slower evaluation; instruction counts", AMD),
+    Evidence("inject-grad5-counted", "20261204T0356", "aa^", "inject-grad5",
+             "5 % slower evaluation; instruction counts", AMD),
 ]
 
 

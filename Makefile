@@ -22,6 +22,11 @@ COMMITS ?= main^!
 BENCH ?=
 PMB_TIER ?= quick
 export PMB_TIER
+# benchmarks/common.py TIERS (a test holds the two lists equal)
+TIERS := tiny quick full
+ifeq ($(filter $(PMB_TIER),$(TIERS)),)
+$(error PMB_TIER=$(PMB_TIER) is not a tier; valid tiers: $(TIERS))
+endif
 # The full tier keeps its own results and dashboard: asv's benchmarks.json (one per results folder)
 # lists the benchmarks of the tier run last, and the full tier's (every size, cold compiles) differ.
 FULL := $(filter full,$(PMB_TIER))

@@ -7,7 +7,8 @@ samples (asv writes them all; `repeat` of them per round). The first round warms
 disk caches and is kept in the results but not judged.
 
 Per benchmark, the log ratio head/base is taken round by round (paired: a round's drift falls on
-both sides), and its mean gets a t interval and a one-sample t-test (scipy.stats). Per backend
+both sides), and its mean (trimmed by TRIM at each end from 10 rounds on: Yuen's test) gets a t
+interval and a one-sample t-test (scipy.stats). Per backend
 family and benchmark kind, the same over the round-wise trimmed mean of its benchmarks' log ratios:
 the (trimmed) geometric-mean ratio, whose test sees a change shared by the family even where each benchmark
 alone is inside its noise. The p-values of the whole report are adjusted together
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from scipy.stats import mstats
 
 CONFIDENCE = 0.95
 FDR = 0.05  # the expected share of false alarms among the report's flags
@@ -30,7 +32,8 @@ POWER = 0.8  # for the smallest detectable change
 WARMUP_ROUNDS = 1
 # Some processes run one benchmark at half its speed throughout (gp_latent-50 through PyMC's C
 # backend: a round at 2.0x in an A/A review, the other rounds within 2 %); with a plain mean one such
-# round sets the whole family's interval. A 10 % trim per end drops it where a family has 10 or more cases.
+# round sets the whole interval. A 10 % trim per end drops it, across a family's cases where it has
+# 10 or more, and across a benchmark's rounds where it has 10 or more.
 TRIM = 0.1
 
 FAMILIES = {"pymc": "pymc-*", "nutpie": "nutpie-*", "numpyro": "numpyro*", "blackjax": "blackjax"}
@@ -62,32 +65,43 @@ class Estimate:
     high: float
     p: float
     rounds: int
-    se: float  # of the mean log ratio
+    se: float  # of the (trimmed) mean log ratio
+    df: int  # the t distribution's degrees of freedom
 
     @property
     def detectable(self) -> float:
         """The smallest relative change this many rounds with this spread find with POWER at 5 %."""
-        return detectable_change(self.se, self.rounds)
+        return detectable_change(self.se, self.df)
 
 
-def detectable_change(se: float, rounds: int) -> float:
-    """The smallest relative change a mean log ratio with this standard error over `rounds` rounds
-    finds with POWER at a 5 % two-sided level (t distribution)."""
-    df = rounds - 1
+def detectable_change(se: float, df: int) -> float:
+    """The smallest relative change a mean log ratio with this standard error and these degrees of
+    freedom finds with POWER at a 5 % two-sided level (t distribution)."""
     return math.expm1((stats.t.ppf(0.975, df) + stats.t.ppf(POWER, df)) * se)
 
 
+def trimmed_per_end(rounds: int) -> int:
+    """Rounds cut off each end of a benchmark's log ratios: TRIM of them, none below 10 rounds."""
+    return int(TRIM * rounds)
+
+
 def estimate(log_ratios: np.ndarray) -> Estimate | None:
+    """The mean log ratio over the rounds, trimmed by TRIM at each end where there are 10 or more
+    (Yuen's one-sample trimmed t: a process that runs at half speed throughout is one round, and
+    without the trim it sets the interval), with its t interval and test (scipy.stats)."""
     n = len(log_ratios)
     if n < 2:
         return None
-    mean = float(np.mean(log_ratios))
-    se = float(np.std(log_ratios, ddof=1) / math.sqrt(n))
+    cut = trimmed_per_end(n)
+    df = n - 2 * cut - 1
+    mean = float(stats.trim_mean(log_ratios, cut / n))
+    se = float(mstats.trimmed_stde(np.asarray(log_ratios), limits=(cut / n, cut / n))) if cut else \
+        float(np.std(log_ratios, ddof=1) / math.sqrt(n))
     if se == 0:
-        return Estimate(math.exp(mean), math.exp(mean), math.exp(mean), 0.0 if mean else 1.0, n, 0.0)
-    test = stats.ttest_1samp(log_ratios, 0.0)
-    interval = test.confidence_interval(CONFIDENCE)
-    return Estimate(math.exp(mean), math.exp(interval.low), math.exp(interval.high), float(test.pvalue), n, se)
+        return Estimate(math.exp(mean), math.exp(mean), math.exp(mean), 0.0 if mean else 1.0, n, 0.0, df)
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, df) * se
+    p = float(2 * stats.t.sf(abs(mean) / se, df))
+    return Estimate(math.exp(mean), math.exp(mean - half), math.exp(mean + half), p, n, se, df)
 
 
 def log_ratios(base: np.ndarray, head: np.ndarray) -> np.ndarray | None:

@@ -48,3 +48,20 @@ def test_zero_or_negative_settings_are_usage_errors():
         assert result.returncode == 2, result.stderr
         assert result.stderr.splitlines()[-1].endswith(f"{flag} {value}: must be a whole number of at least 1")
         assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_tier_is_refused_by_make_in_one_line():
+    from pathlib import Path
+
+    from benchmarks.common import TIERS
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(["make", "-n", "list", "PMB_TIER=bogus"], capture_output=True, text=True, cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Makefile:{_line_of(root / 'Makefile', '$(error PMB_TIER')}: *** PMB_TIER=bogus is not a tier; "
+        f"valid tiers: {' '.join(TIERS)}.  Stop."]
+
+
+def _line_of(path, text):
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)

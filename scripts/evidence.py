@@ -58,6 +58,10 @@ REVIEWS = [
              "10 % slower evaluation; instruction counts", AMD),
     Evidence("inject-grad5-counted", "20261204T0356", "aa^", "inject-grad5",
              "5 % slower evaluation; instruction counts", AMD),
+    Evidence("aa-5", "20261204T0459", "aa^", "aa", "A/A, pymc's sampling, gradient and canary; rounds by the noise rule",
+             AMD),
+    Evidence("inject-step5-rounds", "20261204T0459", "aa^", "inject-step5",
+             "5 % slower leapfrog step; pymc only; rounds by the noise rule", AMD),
 ]
 
 

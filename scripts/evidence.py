@@ -100,8 +100,11 @@ def summary(reviews: dict[str, str]) -> str:
         markdown = reviews[evidence.name]
         headline = markdown.split("\n\n", 1)[1].splitlines()[0]
         commits, minutes = run_span(evidence.run, evidence.machine)
+        judged = re.search(r"Paired rounds: ([\d, ]+) judged", markdown)
+        rounds = f"{judged.group(1)} judged rounds, " if judged else ""
         lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
-                     f"{commits} commits, {minutes:.0f} min | {headline.replace('|', '/')} | {_detectable(markdown)} |")
+                     f"{commits} commits, {rounds}{minutes:.0f} min | {headline.replace('|', '/')} | "
+                     f"{_detectable(markdown)} |")
     return "\n".join(lines + ["", END])
 
 

@@ -62,6 +62,8 @@ REVIEWS = [
              AMD),
     Evidence("inject-step5-rounds", "20261204T0459", "aa^", "inject-step5",
              "5 % slower leapfrog step; pymc only; rounds by the noise rule", AMD),
+    Evidence("inject-adapt", "20261204T0540", "aa^", "inject-adapt",
+             "NUTS target_accept 0.8 -> 0.7, a behaviour change; pymc only, 3 rounds", AMD),
 ]
 
 

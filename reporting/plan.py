@@ -154,9 +154,9 @@ def main(args) -> int:
     if not chosen.any():
         print(f"error: no benchmark of {source} reaches its goal within {args.minutes:g} min", file=sys.stderr)
         return 2
-    print(render(table, chosen, judged, canary, args.minutes, args.sides, source))
     if args.out:
         Path(args.out).write_text(fragment(table, chosen, judged, args.minutes, source))
+    print(render(table, chosen, judged, canary, args.minutes, args.sides, source))
     return 0
 
 

@@ -216,10 +216,11 @@ REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metri
 ifneq ($(REVIEW_PLAN),)
 include $(REVIEW_PLAN)
 endif
-# REVIEW_INSTRUCTIONS=1: instructions per logp+gradient evaluation, and per step of a short run of
-# PyMC's NUTS, too, counted once a side under valgrind (half a minute to a minute a pair).
+# REVIEW_INSTRUCTIONS=1: instructions per logp+gradient evaluation too, counted once a side under
+# valgrind (half a minute to a minute a pair); =all: and per step of a short run of PyMC's NUTS
+# (tens of seconds for eight schools, many minutes for the larger cases).
 REVIEW_INSTRUCTIONS ?=
-REVIEW_COUNTED = $(if $(REVIEW_INSTRUCTIONS),--bench "^instructions\..*$(REVIEW_PAIRS)")
+REVIEW_COUNTED = $(if $(REVIEW_INSTRUCTIONS),--bench "^instructions\.$(if $(filter all,$(REVIEW_INSTRUCTIONS)),,Instructions\.).*$(REVIEW_PAIRS)")
 # Each review keeps its own results (its rounds' samples), apart from the history's in results/
 # and from other reviews': asv keys results by commit, and a later review of the same commit
 # would overwrite them.

@@ -32,7 +32,7 @@ from harness.environment import CACHE_ROOT
 
 EVALUATIONS = 20
 WARM_UP_CALLS = 3
-SAMPLING_DRAWS = 50  # tuning steps, and draws, of a counted sampling run
+SAMPLING_DRAWS = 20  # tuning steps, and draws, of a counted sampling run (50 took over 10 min for gp_latent-50)
 TIMEOUT = 800  # seconds
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = CACHE_ROOT / "callgrind"

@@ -121,7 +121,7 @@ def total_instructions(dump: str) -> int:
 
 
 def _evaluations(model, backend, repeats: int):
-    """EVALUATIONS logp+gradient calls, warmed up."""
+    """`repeats` logp+gradient calls, warmed up."""
     evaluate = backend.gradient_evaluator(model)
     for _ in range(WARM_UP_CALLS):
         evaluate()

@@ -106,3 +106,13 @@ def test_rounds_are_added_only_while_a_goal_is_missed_and_the_budget_holds_them(
     assert not capped.more and "most rounds allowed (20)" in capped.reason
     nothing = rounds.decide(_kinds(0.05, 0.09, 0.02).iloc[2:3], 6, 1.0, 0.1, 45.0, 20)
     assert not nothing.more  # only the short runs, which have no goal: no reason to go on
+
+
+def test_from_ten_rounds_one_process_at_half_speed_does_not_set_the_interval():
+    rng = np.random.default_rng(5)
+    ratios = rng.normal(0.0, 0.01, 12)
+    ratios[4] = np.log(2.0)  # one round's process ran at half speed throughout
+    trimmed = paired.estimate(ratios)
+    assert trimmed.df == 12 - 2 - 1 and trimmed.high < 1.03 and paired.verdict(trimmed.ratio, trimmed.p) == "same"
+    few = paired.estimate(ratios[:6])  # below ten rounds nothing is trimmed: the odd round widens it
+    assert few.df == 5 and few.high > 1.1

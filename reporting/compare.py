@@ -650,20 +650,21 @@ def paired_review(pairs: pd.DataFrame) -> PairedReview | None:
     return PairedReview(speed, aggregates, time_split(pairs, speed), canary(pairs), wrong_posteriors(pairs))
 
 
-def review_pairs(results_dir: Path, base_rows: pd.DataFrame, head_rows: pd.DataFrame,
-                 bench: list[str] | None = None) -> pd.DataFrame:
-    """Both sides' rows of the selected benchmarks, paired, with their judged rounds."""
-    return with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
+def review_pairs(results_dir: Path, base: Side, head: Side,
+                 bench: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Both sides' rows (one machine), and their selected benchmarks paired, with judged rounds."""
+    base_rows, head_rows = one_machine_rows(Path(results_dir), base, head)
+    pairs = with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
+    return base_rows, head_rows, pairs
 
 
 def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | None = None,
             bench: list[str] | None = None) -> tuple[str, bool]:
     """The report; thresholds from thresholds_path, or (None) those of the machine the results are from."""
-    base_rows, head_rows = one_machine_rows(results_dir, base, head)
+    base_rows, head_rows, pairs = review_pairs(results_dir, base, head, bench)
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
-    pairs = review_pairs(results_dir, base_rows, head_rows, bench)
     review = paired_review(pairs)
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy

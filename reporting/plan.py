@@ -59,8 +59,9 @@ def rounds_needed(log_ratios: np.ndarray, goal: float, max_judged: int) -> int |
 
 def candidates(results_dir: Path, base: str, head: str, machine: str | None, max_rounds: int) -> tuple[pd.DataFrame, float]:
     """Per timed benchmark of the measured review: kind, spread, rounds needed, seconds a round; and the canary's."""
-    base_rows, head_rows = compare.one_machine_rows(results_dir, compare.Side(base, machine), compare.Side(head, machine))
-    speed = compare.paired_speed(compare.review_pairs(results_dir, base_rows, head_rows))
+    base_rows, head_rows, pairs = compare.review_pairs(results_dir, compare.Side(base, machine),
+                                                       compare.Side(head, machine))
+    speed = compare.paired_speed(pairs)
     if speed.empty:
         raise SystemExit(f"{results_dir} holds no paired rounds of {base[:10]} and {head[:10]}: measure a review first "
                          "(make continuous)")

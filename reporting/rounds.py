@@ -33,9 +33,8 @@ class Decision:
 def state(results_dir: Path, base: str, head: str, machine: str | None = None,
           bench: list[str] | None = None) -> tuple[int, pd.DataFrame]:
     """Rounds measured so far (the warm-up one included) and the smallest detectable change per kind."""
-    base_rows, head_rows = compare.one_machine_rows(Path(results_dir), compare.Side(base, machine),
-                                                    compare.Side(head, machine))
-    review = compare.paired_review(compare.review_pairs(results_dir, base_rows, head_rows, bench))
+    *_, pairs = compare.review_pairs(results_dir, compare.Side(base, machine), compare.Side(head, machine), bench)
+    review = compare.paired_review(pairs)
     if review is None:
         return 0, pd.DataFrame(columns=["kind", "benchmarks", "median", "largest"])
     return int(review.speed["rounds"].max()) + WARMUP_ROUNDS, compare.detectable_by_kind(review)

@@ -85,6 +85,11 @@ def trimmed_per_end(rounds: int) -> int:
     return int(TRIM * rounds)
 
 
+def degrees_of_freedom(rounds: int) -> int:
+    """Of the (trimmed) one-sample t over this many rounds' log ratios."""
+    return rounds - 2 * trimmed_per_end(rounds) - 1
+
+
 def estimate(log_ratios: np.ndarray) -> Estimate | None:
     """The mean log ratio over the rounds, trimmed by TRIM at each end where there are 10 or more
     (Yuen's one-sample trimmed t: a process that runs at half speed throughout is one round, and
@@ -93,7 +98,7 @@ def estimate(log_ratios: np.ndarray) -> Estimate | None:
     if n < 2:
         return None
     cut = trimmed_per_end(n)
-    df = n - 2 * cut - 1
+    df = degrees_of_freedom(n)
     mean = float(stats.trim_mean(log_ratios, cut / n))
     se = float(mstats.trimmed_stde(np.asarray(log_ratios), limits=(cut / n, cut / n))) if cut else \
         float(np.std(log_ratios, ddof=1) / math.sqrt(n))

@@ -52,7 +52,7 @@ def rounds_needed(log_ratios: np.ndarray, goal: float, max_judged: int) -> int |
     """The fewest judged rounds whose smallest detectable change reaches the goal at this spread."""
     sd = float(np.std(log_ratios, ddof=1))
     for judged in range(2, max_judged + 1):
-        if paired.detectable_change(sd / math.sqrt(judged), judged - 2 * paired.trimmed_per_end(judged) - 1) <= goal:
+        if paired.detectable_change(sd / math.sqrt(judged), paired.degrees_of_freedom(judged)) <= goal:
             return judged
     return None
 

@@ -280,8 +280,7 @@ def instruction_verdicts(instructions: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _instruction_section(instructions: pd.DataFrame) -> list[str]:
-    verdicts = instruction_verdicts(instructions)
+def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> list[str]:
     changed = verdicts[verdicts["verdict"] != "same"]
     parts = ["", f"### Instructions, counted by callgrind ({len(changed)} of {len(verdicts)} backends changed)",
              "One count a side in a fresh process (valgrind, the AVX2 build of each backend), of one logp+gradient "
@@ -571,8 +570,9 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     else:
         slower, faster = speed[speed["verdict"] == "slower"], speed[speed["verdict"] == "faster"]
         wrong = pd.DataFrame()
-    more = 0 if instructions is None or instructions.empty else int(
-        (instruction_verdicts(instructions)["verdict"] == "more").sum())
+    counted = instructions is not None and not instructions.empty
+    verdicts = instruction_verdicts(instructions) if counted else None
+    more = int((verdicts["verdict"] == "more").sum()) if counted else 0
     worse = bool(len(wrong) or len(slower) or len(new_failures) or more)
     slower_families = int((slower["model"] == "(all cases)").sum()) if review is not None else 0
     parts = [_headline(base, head, len(wrong), len(slower), len(new_failures), len(algorithmic), len(faster),
@@ -624,8 +624,8 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
                 rows = rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
                                    significant=rows["significant"].map({True: "yes", False: "no", None: "n/a"}))
                 parts.append(_table(rows.sort_values("ratio", ascending=title == "Faster"), columns))
-    if instructions is not None and len(instructions):
-        parts += _instruction_section(instructions)
+    if counted:
+        parts += _instruction_section(instructions, verdicts)
     parts += ["", f"### Algorithmic changes ({len(algorithmic)})",
               "ESS, gradient evaluations, divergences, R-hat and reference error are identical for a commit "
               "under fixed seeds; a change here is a change in what the sampler does."]

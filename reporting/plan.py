@@ -27,8 +27,6 @@ from reporting import compare, paired, rounds
 from reporting.results import CANARY, GRADIENT, WALL
 
 TRACKED_SAMPLING = r"^sampling\.Sampling(Cost|Metrics|Reference)\."
-MINUTES = 35.0  # the default budget for the rounds, as make continuous's REVIEW_MINUTES
-MAX_ROUNDS = 20
 
 
 def seconds_per_round(rows: pd.DataFrame, per_round: dict[str, int]) -> pd.Series:
@@ -166,7 +164,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("head", help="head commit of the measured review (hash prefix)")
     parser.add_argument("--results", required=True, help="the measured review's results folder")
     parser.add_argument("--machine", default=None)
-    parser.add_argument("--minutes", type=float, default=MINUTES, help="time budget for the rounds")
+    parser.add_argument("--minutes", type=float, default=rounds.MINUTES, help="time budget for the rounds")
     parser.add_argument("--sides", type=int, default=2, help="commits measured in each round")
-    parser.add_argument("--max-rounds", type=int, default=MAX_ROUNDS)
+    parser.add_argument("--max-rounds", type=int, default=rounds.MAX_ROUNDS)
     parser.add_argument("--out", default=None, help="write the make fragment here")

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting import compare, paired, plan  # noqa: E402
+from reporting import compare, plan, rounds  # noqa: E402
 
 EVIDENCE_DIR = ROOT / "docs" / "evidence"
 PAGE = ROOT / "docs" / "review.md"
@@ -103,23 +103,23 @@ def summary(reviews: dict[str, str]) -> str:
         headline = markdown.split("\n\n", 1)[1].splitlines()[0]
         commits, minutes = run_span(evidence.run, evidence.machine)
         judged = re.search(r"Paired rounds: ([\d, ]+) judged", markdown)
-        rounds = f"{judged.group(1)} judged rounds, " if judged else ""
+        judged_rounds = f"{judged.group(1)} judged rounds, " if judged else ""
         lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
-                     f"{commits} commits, {rounds}{minutes:.0f} min | {headline.replace('|', '/')} | "
+                     f"{commits} commits, {judged_rounds}{minutes:.0f} min | {headline.replace('|', '/')} | "
                      f"{_detectable(markdown)} |")
     return "\n".join(lines + ["", END])
 
 
 def plans() -> str:
     """What `make plan` chooses from each A/A review at the default budget."""
-    lines = [PLANS_START, "", f"| from | host | reach their goal within {plan.MINUTES:g} min | judged rounds | minutes "
+    lines = [PLANS_START, "", f"| from | host | reach their goal within {rounds.MINUTES:g} min | judged rounds | minutes "
              "(every benchmark at those rounds) | median spread: gradient; sampling |", "|---|---|---|---|---|---|"]
     for evidence in REVIEWS:
         if not evidence.name.startswith("aa-"):
             continue
         table, canary = plan.candidates(ROOT / "results-review" / evidence.run, commit(evidence.base),
-                                        commit(evidence.head), evidence.machine, plan.MAX_ROUNDS)
-        judged, chosen = plan.choose(table, canary, plan.MINUTES, 2, plan.MAX_ROUNDS)
+                                        commit(evidence.head), evidence.machine, rounds.MAX_ROUNDS)
+        judged, chosen = plan.choose(table, canary, rounds.MINUTES, 2, rounds.MAX_ROUNDS)
         spread = "; ".join(f"{kind} {rows['spread'].median():.1%}" for kind, rows in table.groupby("kind"))
         lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) ({evidence.run}) | {evidence.machine} | "
                      f"{int(chosen.sum())} of {len(table)} | {judged} | {plan.minutes_of(table, chosen, judged, canary, 2):.0f} "

@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, required=True, help="the review's asv results_dir")
     parser.add_argument("--machine", required=True)
     parser.add_argument("--rounds", type=positive(int), default=6, help="rounds before the first decision")
-    parser.add_argument("--minutes", type=positive(float), default=35.0, help="time budget for the rounds")
-    parser.add_argument("--max-rounds", type=positive(int), default=20)
+    parser.add_argument("--minutes", type=positive(float), default=rounds.MINUTES, help="time budget for the rounds")
+    parser.add_argument("--max-rounds", type=positive(int), default=rounds.MAX_ROUNDS)
     parser.add_argument("--asv", default="asv", help="the asv command")
     argv = sys.argv[1:] if argv is None else argv
     split = argv.index("--") if "--" in argv else len(argv)

@@ -15,7 +15,12 @@ RUN_ARGS ?=
 # quick, full) and which commits.
 PYMC_REPO ?= mirror
 MIRROR := .asv/pymc-mirror
-MIRROR_VERSIONS ?= 6.2.0 6.3.2 6.4.0
+# Every PyMC minor release since 5.13 (X.Y.0) and, from 6.0 on, each minor's latest patch.
+MIRROR_VERSIONS ?= 5.13.0 5.14.0 5.15.0 5.16.0 5.17.0 5.18.0 5.19.0 5.20.0 5.21.0 5.22.0 5.23.0 5.24.0 5.25.0 \
+  5.26.0 5.27.0 5.28.0 6.0.0 6.0.1 6.1.0 6.2.0 6.3.0 6.3.2 6.4.0
+# The mirror's tag -> commit when the committed results were measured: rebuilding the mirror in
+# release order moves hashes, and make mirror re-keys the results by tag (scripts/rekey_results.py).
+MIRROR_TAGS := results/mirror-tags.json
 # Where the history asv runs is (for github, asv's own clone, named after the project).
 REPO_DIR := $(if $(filter github,$(PYMC_REPO)),pymc,$(if $(filter mirror,$(PYMC_REPO)),$(MIRROR),$(PYMC_REPO)))
 COMMITS ?= main^!
@@ -112,6 +117,7 @@ run: setup
 mirror: setup
 	$(PY) scripts/build_mirror.py $(MIRROR) $(MIRROR_VERSIONS)
 	$(PY) scripts/inject_changes.py $(MIRROR)
+	$(PY) scripts/rekey_results.py $(MIRROR) --tags $(MIRROR_TAGS) results results-full results-review reporting/thresholds
 
 asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 	$(if $(filter asv.conf.json,$(ASV_CONFIG)),@true,$(PY) scripts/asv_config.py $(ASV_CONFIG) \

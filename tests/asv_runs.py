@@ -61,6 +61,11 @@ def register_machine(home):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def committed(tag):
+    """The short hash the committed results know a tag of the mirror by (results/mirror-tags.json)."""
+    return json.loads((ROOT / "results" / "mirror-tags.json").read_text())[tag][:8]
+
+
 def rev(name):
     """The full hash of a revision of the mirror (`make mirror` builds it, with its control tags)."""
     if not (MIRROR / ".git").exists():

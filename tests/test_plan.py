@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from asv_runs import committed
 from reporting import compare, plan
 
 ROOT = Path(__file__).resolve().parent.parent
-REVIEW = ROOT / "results-review" / "20261203T1355"  # A/A pair aad86fe8 (v6.4.0) vs bd02713b (aa), Intel Xeon
-BASE, HEAD = "aad86fe8", "bd02713b"
+REVIEW = ROOT / "results-review" / "20261203T1355"  # A/A pair v6.4.0 vs aa, Intel Xeon
+BASE, HEAD = committed("v6.4.0"), committed("aa")
 
 
 def test_rounds_needed_grow_with_the_square_of_the_spread():

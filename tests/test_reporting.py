@@ -10,9 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from asv_runs import committed
 from reporting import compare, noise, results, vendor
 
 ROOT = Path(__file__).resolve().parent.parent
+V640 = committed("v6.4.0")
 RESULTS = ROOT / "results"
 MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
 OTHER_HOST = "x86_64-2cpu-24GB-intel-xeon-quick"
@@ -96,24 +98,24 @@ def test_compare_rejects_bad_input_with_exit_2():
     run = _reporting("compare", "deadbeef", "deadbeef", "--machine", MACHINE)
     assert run.returncode == 2
     assert "no results for commit 'deadbeef'" in run.stderr
-    run = _reporting("compare", "aad86fe8", "aad86fe8", "--machine", MACHINE, "--thresholds", "/nonexistent.json")
+    run = _reporting("compare", V640, V640, "--machine", MACHINE, "--thresholds", "/nonexistent.json")
     assert run.returncode == 2 and "cannot read thresholds" in run.stderr
 
 
 def test_compare_refuses_commits_measured_on_two_hosts(frame):
-    base = next(commit for commit in frame["commit"].unique() if not commit.startswith("aad86fe8"))
+    base = next(commit for commit in frame["commit"].unique() if not commit.startswith(V640))
     with pytest.raises(SystemExit, match=f"{MACHINE} only.*{OTHER_HOST}.*one machine"):
-        compare.compare(RESULTS, compare.Side(base, MACHINE), compare.Side("aad86fe8", OTHER_HOST))
-    run = _reporting("compare", base, "aad86fe8")  # 6.4.0 ran on both hosts: the machine must be named
+        compare.compare(RESULTS, compare.Side(base, MACHINE), compare.Side(V640, OTHER_HOST))
+    run = _reporting("compare", base, V640)  # 6.4.0 ran on both hosts: the machine must be named
     assert run.returncode == 2 and "several machines" in run.stderr and "--machine" in run.stderr
 
 
 def test_thresholds_of_another_host_are_said_to_be_so(tmp_path, monkeypatch):
-    on_their_host, _ = compare.compare(RESULTS, compare.Side("aad86fe8", MACHINE), compare.Side("aad86fe8", MACHINE))
+    on_their_host, _ = compare.compare(RESULTS, compare.Side(V640, MACHINE), compare.Side(V640, MACHINE))
     assert f"A/A noise run on {MACHINE}" in on_their_host and "**Note**" not in on_their_host
     monkeypatch.setattr(compare, "THRESHOLDS_DIR", tmp_path)  # as if only MACHINE had run make noise
     compare.thresholds_file(MACHINE).write_text((ROOT / "reporting" / "thresholds" / f"{MACHINE}.json").read_text())
-    on_another, _ = compare.compare(RESULTS, compare.Side("aad86fe8", OTHER_HOST), compare.Side("aad86fe8", OTHER_HOST))
+    on_another, _ = compare.compare(RESULTS, compare.Side(V640, OTHER_HOST), compare.Side(V640, OTHER_HOST))
     assert f"these results are from {OTHER_HOST}, where no A/A run was measured" in on_another
     assert f"the thresholds are {MACHINE}'s" in on_another
 

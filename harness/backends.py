@@ -132,17 +132,25 @@ class PymcNuts(Backend):
     supports_discrete = True
 
     def _feature_missing(self) -> str | None:
-        import pymc as pm
         from pytensor.compile.mode import predefined_modes
 
-        if not _accepts(pm.sample, "compile_kwargs"):
-            return f"pm.sample in PyMC {pm.__version__} takes no compile_kwargs, so mode {self.mode} cannot be set"
-        if self.mode not in predefined_modes:
+        if self.pytensor_mode() is None:
             return f"this PyTensor has no {self.mode} mode (modes: {', '.join(predefined_modes)})"
         if self.mode == "CVM":
             from harness.blas import blas_problem
 
-            return blas_problem()
+            return blas_problem(self.pytensor_mode())
+        return None
+
+    def pytensor_mode(self) -> str | None:
+        """This backend's mode by this PyTensor's name for it: PyTensor 2's FAST_RUN is the C VM that 3 calls CVM."""
+        from pytensor.compile.mode import predefined_modes
+
+        if self.mode in predefined_modes:
+            return self.mode
+        linker = getattr(predefined_modes.get("FAST_RUN"), "linker", None)
+        if self.mode == "CVM" and getattr(linker, "use_cloop", False) and getattr(linker, "c_thunks", False):
+            return "FAST_RUN"
         return None
 
     def compile(self, model, settings: SampleSettings) -> Compiled:
@@ -158,7 +166,7 @@ class PymcNuts(Backend):
         from pymc.blocking import DictToArrayBijection
 
         grad_vars = model.continuous_value_vars
-        kwargs = {"grad_vars": grad_vars, "mode": self.mode}
+        kwargs = {"grad_vars": grad_vars, "mode": self.pytensor_mode()}
         if _accepts(model.logp_dlogp_function, "ravel_inputs"):
             kwargs["ravel_inputs"] = True
         fn = model.logp_dlogp_function(**kwargs)
@@ -185,13 +193,19 @@ class PymcNuts(Backend):
             cores=settings.resolved_cores(),
             random_seed=settings.seed,
             nuts_sampler="pymc",
-            compile_kwargs={"mode": self.mode},
             progressbar=False,
             discard_tuned_samples=False,
             compute_convergence_checks=False,
             model=compiled.model,
         )
-        return _sample_run(pm.sample, **kwargs)
+        mode = self.pytensor_mode()
+        if _accepts(pm.sample, "compile_kwargs"):
+            return _sample_run(pm.sample, compile_kwargs={"mode": mode}, **kwargs)
+        # Before PyMC 5.18 pm.sample compiled its step in PyTensor's default mode, which users set so.
+        import pytensor
+
+        with pytensor.config.change_flags(mode=mode):
+            return _sample_run(pm.sample, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -204,6 +218,8 @@ class Nutpie(Backend):
     def _feature_missing(self) -> str | None:
         import nutpie
 
+        if not _accepts(nutpie.compile_pymc_model, "backend") and self.backend != "numba":
+            return f"nutpie {nutpie.__version__} compiles PyMC models with Numba only (no backend option)"
         if not _accepts(nutpie.compile_pymc_model, "gradient_backend") and self.gradient_backend != "pytensor":
             return f"nutpie {nutpie.__version__} has no gradient_backend option"
         return None
@@ -211,7 +227,7 @@ class Nutpie(Backend):
     def _compile_pymc_model(self, model):
         import nutpie
 
-        kwargs = {"backend": self.backend}
+        kwargs = {"backend": self.backend} if _accepts(nutpie.compile_pymc_model, "backend") else {}
         if _accepts(nutpie.compile_pymc_model, "gradient_backend"):
             kwargs["gradient_backend"] = self.gradient_backend
         return nutpie.compile_pymc_model(model, **kwargs)

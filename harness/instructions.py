@@ -149,7 +149,7 @@ def _sampling(model, backend, draws: int):
                     model=model)
 
     def step():
-        return pm.NUTS(model=model, compile_kwargs={"mode": backend.mode})
+        return pm.NUTS(model=model, compile_kwargs={"mode": backend.pytensor_mode()})
 
     pm.sample(step=step(), **settings)
     fresh = step()

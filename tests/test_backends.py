@@ -110,3 +110,16 @@ def test_nutpie_numba_gradient_evaluator_calls_the_compiled_logp_nutpie_samples_
     monkeypatch.setattr(model, "compile_logp", lambda: lambda point: 0.0)
     with pytest.raises(RuntimeError, match="differ from PyMC"):
         get_backend("nutpie-numba").gradient_evaluator(model)
+
+
+def test_pymc_modes_by_the_names_of_an_older_pytensor(monkeypatch):
+    # PyTensor 2 (PyMC 5) has no CVM mode: its FAST_RUN is the C VM; it has no PYTORCH mode before 2.2x.
+    from pytensor.compile import mode as pytensor_modes
+
+    cvm = pytensor_modes.predefined_modes["CVM"]
+    monkeypatch.setattr(pytensor_modes, "predefined_modes",
+                        {"FAST_RUN": cvm, "NUMBA": pytensor_modes.predefined_modes["NUMBA"]})
+    assert get_backend("pymc").pytensor_mode() == "FAST_RUN"
+    assert get_backend("pymc-numba").pytensor_mode() == "NUMBA"
+    assert get_backend("pymc-pytorch").pytensor_mode() is None
+    assert "no PYTORCH mode" in get_backend("pymc-pytorch").skip_reason(SMALL)

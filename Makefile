@@ -37,9 +37,18 @@ endif
 FULL := $(filter full,$(PMB_TIER))
 RESULTS := results$(if $(FULL),-full)
 DASHBOARD := html/pymc$(if $(FULL),-full)
-# The config asv runs: asv.conf.json itself for GitHub's quick tier, else one derived from it
-# (scripts/asv_config.py) with the local history as repo and/or the full tier's folders.
-ASV_CONFIG := $(if $(filter github,$(PYMC_REPO)),$(if $(FULL),asv.full.conf.json,asv.conf.json),asv.mirror$(if $(FULL),.full).conf.json)
+# Which packages beside each PyMC commit (STACK): today (the backends pinned in asv.conf.json, the rest
+# as the commit allows) or release-day (everything as it resolved when that PyMC release came out,
+# scripts/install_as_of.py; for the mirror's releases). Each is its own asv environment and series.
+STACK ?= today
+STACKS := today release-day
+ifeq ($(filter $(STACK),$(STACKS)),)
+$(error STACK=$(STACK) is not a stack; valid stacks: $(STACKS))
+endif
+RELEASE_DAY := $(filter release-day,$(STACK))
+# The config asv runs: asv.conf.json itself for GitHub's quick tier on today's stack, else one derived
+# from it (scripts/asv_config.py) with the local history as repo, the full tier's folders and/or the stack.
+ASV_CONFIG := $(if $(and $(filter github,$(PYMC_REPO)),$(if $(FULL)$(RELEASE_DAY),,1)),asv.conf.json,asv.$(if $(filter github,$(PYMC_REPO)),,mirror.)$(if $(FULL),full.)$(if $(RELEASE_DAY),release-day.)conf.json)
 # Results of different tiers must not overwrite each other: the tier is part of the machine name.
 # So is the CPU model (e.g. "AMD EPYC" -> amd-epyc): hosts of one size but another CPU get their
 # own results, else a change of host would read as a change of PyMC in asv's graphs.
@@ -121,7 +130,7 @@ mirror: setup
 
 asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 	$(if $(filter asv.conf.json,$(ASV_CONFIG)),@true,$(PY) scripts/asv_config.py $(ASV_CONFIG) \
-	  $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) $(if $(FULL),--results $(RESULTS) --html $(DASHBOARD)))
+	  $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) $(if $(FULL),--results $(RESULTS) --html $(DASHBOARD)) --stack $(STACK))
 
 # Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
 machine: setup

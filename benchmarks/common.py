@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,4 +175,10 @@ def package_versions() -> dict[str, str]:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             pass
+    # the release-day stack's cut-off and what it could not install (scripts/install_as_of.py)
+    as_of = Path(sys.prefix) / "as-of.json"
+    if as_of.exists():
+        record = json.loads(as_of.read_text())
+        versions["as_of"] = record["as_of"]
+        versions.update({f"left_out:{name}": why for name, why in record["left_out"].items()})
     return versions

@@ -1,0 +1,120 @@
+"""Install a PyMC wheel with the stack of its release day: asv's install_command for the as-of series.
+
+    python scripts/install_as_of.py WHEEL [--record FILE] [--dry-run]
+
+The cut-off is the moment PyMC X (the wheel's version) was uploaded to PyPI. pip (>= 26) resolves
+the wheel's requirements and the backends (numba, nutpie, numpyro, blackjax, jax) with
+``--uploaded-prior-to`` that moment, against pypi.org alone: this machine's own package folders
+carry no upload times, and pip takes such files whatever their date (xarray 2026.9 beside
+PyMC 5.13), so the machine's pip configuration is set aside. The resolved versions are then
+installed exactly (downgrading what the environment held). A backend that cannot be resolved at
+that date (not released yet, or at odds with that PyMC) is left out and named; its benchmarks skip
+with "not installed". What stays as the environment holds it: psutil (the harness's meter) and
+torch (a CUDA wheel of hundreds of MB a version; PyTorch mode is recent): the record says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+BACKENDS = ["numba", "nutpie", "numpyro", "blackjax", "jax", "jaxlib"]
+INDEX = "https://pypi.org/simple"
+HELD = ["psutil", "torch"]
+
+
+def release_version(wheel: Path) -> str:
+    match = re.match(r"pymc-([^-]+)-", wheel.name)
+    if not match:
+        raise SystemExit(f"error: {wheel.name} is not a PyMC wheel (pymc-VERSION-...whl)")
+    return match.group(1)
+
+
+def upload_time(version: str) -> str:
+    """When PyMC `version` reached PyPI (its earliest file), ISO 8601 in UTC."""
+    with urllib.request.urlopen("https://pypi.org/pypi/pymc/json", timeout=60) as response:
+        files = json.load(response)["releases"].get(version, [])
+    if not files:
+        raise SystemExit(f"error: PyPI lists no files for pymc {version}")
+    return min(f["upload_time_iso_8601"] for f in files)
+
+
+def _pip_env() -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    env["PIP_CONFIG_FILE"] = os.devnull  # the machine's local indexes and find-links carry no upload times
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return env
+
+
+def resolve(wheel: Path, cutoff: str, backends: list[str]) -> tuple[dict[str, str] | None, str]:
+    """name -> version as pip resolves them at the cut-off, or None and pip's last words."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        run = subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+             "--report", str(report), "--index-url", INDEX, "--uploaded-prior-to", cutoff, str(wheel), *backends],
+            capture_output=True, text=True, env=_pip_env())
+        if run.returncode:
+            return None, (run.stderr.strip().splitlines() or ["pip failed"])[-1]
+        installs = json.loads(report.read_text())["install"]
+    return {item["metadata"]["name"].lower(): item["metadata"]["version"] for item in installs}, ""
+
+
+def resolve_with_backends(wheel: Path, cutoff: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The resolution with every backend that fits; the backends left out, with pip's reason."""
+    resolved, _ = resolve(wheel, cutoff, BACKENDS)
+    if resolved is not None:
+        return resolved, {}
+    left_out, kept = {}, []
+    for backend in BACKENDS:
+        trial, why = resolve(wheel, cutoff, [*kept, backend])
+        if trial is None:
+            left_out[backend] = why
+        else:
+            kept.append(backend)
+            resolved = trial
+    if resolved is None:
+        resolved, why = resolve(wheel, cutoff, [])
+        if resolved is None:
+            raise SystemExit(f"error: PyMC {wheel.name} does not resolve as of {cutoff}: {why}")
+    return resolved, left_out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("wheel", type=Path)
+    parser.add_argument("--record", type=Path, help="where to write the cut-off and the versions (JSON)")
+    parser.add_argument("--dry-run", action="store_true", help="resolve and print; install nothing")
+    args = parser.parse_args(argv)
+    version = release_version(args.wheel)
+    cutoff = upload_time(version)
+    resolved, left_out = resolve_with_backends(args.wheel, cutoff)
+    resolved.pop("pymc", None)
+    for name in HELD:
+        resolved.pop(name, None)
+    print(f"pymc {version} as of {cutoff}: " + " ".join(f"{n}=={v}" for n, v in sorted(resolved.items())))
+    for backend, why in left_out.items():
+        print(f"  left out {backend}: {why}")
+    if not args.dry_run:
+        pins = [f"{name}=={version}" for name, version in sorted(resolved.items())]
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--index-url", INDEX,
+                        *pins], check=True, env=_pip_env())
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
+                        str(args.wheel)], check=True, env=_pip_env())
+        for backend in left_out:
+            subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", backend], env=_pip_env())
+    if args.record:
+        record = {"pymc": version, "as_of": cutoff, "resolved": resolved, "left_out": left_out, "held": HELD}
+        args.record.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -20,7 +20,7 @@ MIRROR_VERSIONS ?= 5.13.0 5.14.0 5.15.0 5.16.0 5.17.0 5.18.0 5.19.0 5.20.0 5.21.
   5.26.0 5.27.0 5.28.0 6.0.0 6.0.1 6.1.0 6.2.0 6.3.0 6.3.2 6.4.0
 # The mirror's tag -> commit when the committed results were measured: rebuilding the mirror in
 # release order moves hashes, and make mirror re-keys the results by tag (scripts/rekey_results.py).
-MIRROR_TAGS := results/mirror-tags.json
+MIRROR_TAGS := history-tags/pymc-mirror.json
 # Where the history asv runs is (for github, asv's own clone, named after the project).
 REPO_DIR := $(if $(filter github,$(PYMC_REPO)),pymc,$(if $(filter mirror,$(PYMC_REPO)),$(MIRROR),$(PYMC_REPO)))
 COMMITS ?= main^!
@@ -76,7 +76,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report findings compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -173,12 +173,18 @@ NUTPIE_VERSIONS ?= 0.16.9 0.16.10 0.16.11
 # it on a fresh clone; asv publish reads commit dates from it.
 nutpie-history: setup
 	$(PY) scripts/build_nutpie_history.py $(NUTPIE_HISTORY) $(NUTPIE_VERSIONS)
+	$(PY) scripts/rekey_results.py $(NUTPIE_HISTORY) --tags history-tags/nutpie-releases.json results-nutpie
 
 history-nutpie: nutpie-history machine
 	$(ASV) run --config asv.nutpie-releases.conf.json --machine $(MACHINE) --launch-method forkserver \
 	  --show-stderr --skip-existing --bench "'nutpie" ALL || test $$? -eq 2
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results-nutpie
 	$(MAKE) --no-print-directory publish
+
+# The page "findings across releases" (docs/findings.md): steps in every history series of this
+# machine, tested against the series' own noise (reporting/changes.py).
+findings: setup
+	$(REPORTING) findings --results $(RESULTS) --machine $(MACHINE) --out docs/findings.md
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
 versions: setup

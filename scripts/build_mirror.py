@@ -4,16 +4,14 @@
 
 One commit per release, oldest first, tagged ``vX.Y.Z`` and dated with the upstream commit date
 that the sdist's versioneer file records (its upstream hash goes in the message). Re-running adds
-only the releases not yet tagged. Commits are appended in release order, so asking for a release
-older than the newest one there rebuilds the whole history (those there and those asked for) beside
-it and then replaces it: every commit gets a new hash, and scripts/rekey_results.py moves the
-committed results to them by tag (make mirror runs it).
+only the releases not yet tagged; asking for one older than the newest there rebuilds the history
+in order (release_history.append_releases), and make mirror then re-keys the committed results by
+tag (scripts/rekey_results.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,7 +20,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from release_history import append_releases, commit_release, git, version_key
+from release_history import append_releases, commit_release
 
 VERSION_JSON = re.compile(r"version_json = '''\n(.*?)'''", re.DOTALL)
 
@@ -64,39 +62,11 @@ def _add_release(dest: Path, version: str, work: Path) -> None:
     commit_release(dest, version, info["date"], f"pymc {version} (upstream {info['full-revisionid']})")
 
 
-def _releases(dest: Path) -> list[str]:
-    return [tag[1:] for tag in git(dest, "tag", "--list", "v*").split()] if (dest / ".git").exists() else []
-
-
-def _needs_rebuild(dest: Path, versions: list[str]) -> bool:
-    have = _releases(dest)
-    newest = max(have, key=version_key) if have else None
-    return bool(newest) and any(v not in have and version_key(v) < version_key(newest) for v in versions)
-
-
-def rebuild(dest: Path, versions: list[str]) -> int:
-    everything = sorted(set(versions) | set(_releases(dest)), key=version_key)
-    print(f"{dest}: inserting releases older than its newest; rebuilding all {len(everything)} in order")
-    fresh = dest.with_name(dest.name + ".rebuild")
-    shutil.rmtree(fresh, ignore_errors=True)
-    status = append_releases(fresh, everything, "pymc-mirror", add_release)
-    if status:
-        return status
-    retired = dest.with_name(dest.name + f".old-{os.getpid()}")
-    dest.rename(retired)
-    fresh.rename(dest)
-    shutil.rmtree(retired)
-    return 0
-
-
 def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    dest, versions = Path(argv[0]), argv[1:]
-    if _needs_rebuild(dest, versions):
-        return rebuild(dest, versions)
-    return append_releases(dest, versions, "pymc-mirror", add_release)
+    return append_releases(Path(argv[0]), argv[1:], "pymc-mirror", add_release)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,10 @@ adds only releases not yet tagged, in order.
 
 from __future__ import annotations
 
-import json
 import sys
-import urllib.request
-from functools import cache
 from pathlib import Path
 
-from release_history import append_releases, commit_release, version_key
+from release_history import append_releases, commit_release, pypi_upload_times, version_key
 
 PYPROJECT = """\
 [build-system]
@@ -35,16 +32,8 @@ py-modules = []
 """
 
 
-@cache
-def upload_times() -> dict[str, str]:
-    """Release -> its first file's PyPI upload time (the per-release JSON endpoint is not served)."""
-    with urllib.request.urlopen("https://pypi.org/pypi/nutpie/json", timeout=60) as response:
-        releases = json.load(response)["releases"]
-    return {version: min(f["upload_time_iso_8601"] for f in files) for version, files in releases.items() if files}
-
-
 def add_release(dest: Path, version: str) -> None:
-    released = upload_times()
+    released = pypi_upload_times("nutpie")
     if version not in released:
         raise SystemExit(f"nutpie {version} is not on PyPI; releases: {', '.join(sorted(released, key=version_key))}")
     (dest / "pyproject.toml").write_text(PYPROJECT.format(version=version))

@@ -22,8 +22,9 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
+
+from release_history import pypi_upload_times
 
 BACKENDS = ["numba", "nutpie", "numpyro", "blackjax", "jax", "jaxlib"]
 INDEX = "https://pypi.org/simple"
@@ -35,15 +36,6 @@ def release_version(wheel: Path) -> str:
     if not match:
         raise SystemExit(f"error: {wheel.name} is not a PyMC wheel (pymc-VERSION-...whl)")
     return match.group(1)
-
-
-def upload_time(version: str) -> str:
-    """When PyMC `version` reached PyPI (its earliest file), ISO 8601 in UTC."""
-    with urllib.request.urlopen("https://pypi.org/pypi/pymc/json", timeout=60) as response:
-        files = json.load(response)["releases"].get(version, [])
-    if not files:
-        raise SystemExit(f"error: PyPI lists no files for pymc {version}")
-    return min(f["upload_time_iso_8601"] for f in files)
 
 
 def _pip_env() -> dict:
@@ -94,7 +86,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dry-run", action="store_true", help="resolve and print; install nothing")
     args = parser.parse_args(argv)
     version = release_version(args.wheel)
-    cutoff = upload_time(version)
+    released = pypi_upload_times("pymc")
+    if version not in released:
+        raise SystemExit(f"error: pymc {version} is not a release on PyPI: the release-day stack needs one")
+    cutoff = released[version]
     resolved, left_out = resolve_with_backends(args.wheel, cutoff)
     resolved.pop("pymc", None)
     for name in HELD:

@@ -3,11 +3,15 @@ nutpie release history (scripts/build_mirror.py, scripts/build_nutpie_history.py
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 
@@ -32,22 +36,48 @@ def commit_release(dest: Path, version: str, date: str, message: str) -> str:
     return commit
 
 
+@cache
+def pypi_upload_times(project: str) -> dict[str, str]:
+    """Release -> its first file's PyPI upload time, ISO 8601 UTC (the per-release JSON endpoint is not served)."""
+    with urllib.request.urlopen(f"https://pypi.org/pypi/{project}/json", timeout=60) as response:
+        releases = json.load(response)["releases"]
+    return {version: min(f["upload_time_iso_8601"] for f in files) for version, files in releases.items() if files}
+
+
 def append_releases(dest: Path, versions: list[str], author: str, add_release: Callable[[Path, str], None]) -> int:
-    """Add the releases not yet tagged, oldest first; refuse one older than the newest already there."""
+    """Add the releases not yet tagged, oldest first.
+
+    Commits are appended in release order, so a release older than the newest one there rebuilds the
+    whole history (those there and those asked for) beside it, then replaces it: every commit gets a
+    new hash (scripts/rekey_results.py moves the committed results to them by tag).
+    """
+    have = _releases(dest)
+    newest = max(have, key=version_key) if have else None
+    if newest and any(v not in have and version_key(v) < version_key(newest) for v in versions):
+        everything = sorted(set(versions) | set(have), key=version_key)
+        print(f"{dest}: inserting releases older than v{newest}; rebuilding all {len(everything)} in order")
+        fresh = dest.with_name(dest.name + ".rebuild")
+        shutil.rmtree(fresh, ignore_errors=True)
+        _append(fresh, everything, author, add_release)
+        retired = dest.with_name(dest.name + f".old-{os.getpid()}")
+        dest.rename(retired)
+        fresh.rename(dest)
+        shutil.rmtree(retired)
+        return 0
+    _append(dest, versions, author, add_release)
+    return 0
+
+
+def _releases(dest: Path) -> list[str]:
+    return [tag[1:] for tag in git(dest, "tag", "--list", "v*").split()] if (dest / ".git").exists() else []
+
+
+def _append(dest: Path, versions: list[str], author: str, add_release: Callable[[Path, str], None]) -> None:
     if not (dest / ".git").exists():
         dest.mkdir(parents=True, exist_ok=True)
         git(dest, "init", "--quiet", "--initial-branch=main")
         git(dest, "config", "user.name", author)
         git(dest, "config", "user.email", f"{author}@localhost")
-    have = {tag[1:] for tag in git(dest, "tag", "--list", "v*").split()}
-    newest = max(have, key=version_key) if have else None
-    for version in sorted(set(versions), key=version_key):
-        if version in have:
-            continue
-        if newest and version_key(version) < version_key(newest):
-            print(f"error: {version} is older than v{newest}, the newest release already in {dest}; "
-                  f"rebuild from scratch (rm -rf {dest}) to insert it", file=sys.stderr)
-            return 1
+    have = set(_releases(dest))
+    for version in sorted(set(versions) - have, key=version_key):
         add_release(dest, version)
-        newest = version
-    return 0

@@ -62,8 +62,8 @@ def register_machine(home):
 
 
 def committed(tag):
-    """The short hash the committed results know a tag of the mirror by (results/mirror-tags.json)."""
-    return json.loads((ROOT / "results" / "mirror-tags.json").read_text())[tag][:8]
+    """The short hash the committed results know a tag of the mirror by (history-tags/pymc-mirror.json)."""
+    return json.loads((ROOT / "history-tags" / "pymc-mirror.json").read_text())[tag][:8]
 
 
 def rev(name):

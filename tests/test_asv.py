@@ -88,9 +88,13 @@ def test_nutpie_release_history_pins_one_release_per_commit(tmp_path):
     assert git("tag").split() == ["v0.16.10", "v0.16.11"]
     assert 'dependencies = ["nutpie==0.16.10"]' in git("show", "v0.16.10:pyproject.toml")
     assert git("log", "-1", "--format=%cs", "v0.16.11") == "2026-06-30"  # its PyPI upload
+    before = git("rev-parse", "v0.16.10")
     older = subprocess.run([sys.executable, "scripts/build_nutpie_history.py", str(history), "0.16.9"],
                            capture_output=True, text=True, cwd=ROOT)
-    assert older.returncode == 1 and "older than v0.16.11" in older.stderr
+    assert older.returncode == 0 and "rebuilding all 3 in order" in older.stdout, older.stderr
+    assert git("log", "--format=%s", "main").splitlines() == [f"nutpie {v} (PyPI)" for v in ("0.16.11", "0.16.10", "0.16.9")]
+    assert git("rev-parse", "v0.16.10") != before  # a new parent, a new hash: rekey_results.py follows it by tag
+    assert not list(tmp_path.glob("nutpie-releases.*"))  # the rebuild's scratch and the old history are gone
 
     config = load_json(str(ROOT / "asv.nutpie-releases.conf.json"), js_comments=True)
     assert config["results_dir"] == "results-nutpie"  # apart: asv publish reads all of results/

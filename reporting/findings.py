@@ -1,0 +1,143 @@
+"""`make findings`: the page "findings across releases" (docs/findings.md), from the committed history.
+
+Every series of a machine's history (reporting.changes) is searched for steps; the flagged ones are
+listed with their release, size and interval, whether gradient evaluations or ESS moved with them
+(an algorithmic change rather than a slower evaluation) and which packages changed at that release.
+The page also shows how well the detection works on these very series: a 10 % step added to each
+family series from its middle release on, and the false alarms of the series with their releases
+shuffled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from reporting import changes
+from reporting.results import result_files, tidy
+
+FAMILY = "(family)"
+PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
+
+
+def release_commits(tags_file: Path) -> dict[str, str]:
+    """commit -> release ("6.4.0") for the mirror's release tags, as the committed results know them."""
+    tags = json.loads(Path(tags_file).read_text())
+    return {commit: tag[1:] for tag, commit in tags.items() if tag.startswith("v")}
+
+
+def stack_of(env: str) -> str:
+    return "release-day" if "PMB_STACKrelease-day" in env else "today"
+
+
+def versions_by_commit(results_dir: Path, machine: str) -> dict[tuple[str, str], dict]:
+    path = Path(results_dir) / machine / "versions.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    return {(commit, env): versions for commit, envs in known.items() for env, versions in envs.items()}
+
+
+def dependency_changes(step: pd.Series, commits: dict[str, str], versions: dict) -> str:
+    """The packages whose versions differ between the step's two releases (in that environment)."""
+    by_release = {release: commit for commit, release in commits.items()}
+    before = versions.get((by_release[step["before"]], step["env"]), {})
+    after = versions.get((by_release[step["release"]], step["env"]), {})
+    moved = [f"{name} {before.get(name, '-')} -> {after.get(name, '-')}" for name in PACKAGES
+             if before.get(name) != after.get(name) and (before.get(name) or after.get(name))]
+    return ", ".join(moved) if moved else ("not recorded" if not (before and after) else "none")
+
+
+def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], float, int]:
+    """Per family series with enough releases: is a step of `factor` from its middle release found there?
+    And the false-alarm rate over every series with its releases shuffled."""
+    checks = []
+    families = table.loc[:, table.columns.get_level_values("model") == FAMILY]
+    for column in families.columns:
+        series = families[column].dropna()
+        if len(series) < 2 * changes.MIN_POINTS:
+            continue
+        at = len(series) // 2
+        checks.append({"column": column, "release": series.index[at], "points": len(series),
+                       "found": changes.injected_step_found(series, at, factor)})
+    searched = sum(table[column].dropna().size >= changes.MIN_POINTS for column in table.columns)
+    return checks, changes.false_alarm_rate(table), searched
+
+
+def _label(row) -> str:
+    if row["model"] == FAMILY:
+        return f"{row['backend']} (geometric mean of its cases)"
+    return f"{row['model']} / {row['backend']}"
+
+
+def render(results_dir: Path, tags_file: Path, machine: str) -> str:
+    frame = tidy(result_files(results_dir, machine))
+    commits = release_commits(tags_file)
+    rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
+    table = changes.series_table(rows)
+    speed = table.loc[:, table.columns.get_level_values("benchmark").isin(list(changes.SERIES))]
+    searched_table = pd.concat([speed, changes.family_table(speed)], axis=1)
+    found = changes.findings(searched_table)
+    releases = list(dict.fromkeys(rows["release"]))
+    lines = [f"<!-- written by `make findings` (python -m reporting findings) from {Path(results_dir).name}/{machine} -->", "",
+             "# Findings across releases", "",
+             f"Machine {machine}: {len(releases)} PyMC releases measured "
+             f"({', '.join(releases) if releases else 'none'}); stacks: "
+             f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
+    searched = [c for c in searched_table.columns if searched_table[c].dropna().size >= changes.MIN_POINTS]
+    lines += [f"Series searched: {len(searched)} of {searched_table.shape[1]} (a series needs "
+              f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation, "
+              f"permutation test of the largest split t, {changes.RESAMPLES} shuffles; Benjamini-Hochberg over "
+              f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}).", ""]
+    flagged = found[found["flagged"]] if not found.empty else found
+    lines += [f"## Steps found ({len(flagged)})", ""]
+    if flagged.empty:
+        lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
+    else:
+        versions = versions_by_commit(results_dir, machine)
+        lines += ["| release | stack | benchmark | case | new / old [95 % interval] | adj. p | moved with it "
+                  "| packages that changed |", "|---|---|---|---|---|---|---|---|"]
+        for _, step in flagged.sort_values(["release", "benchmark", "model", "backend"]).iterrows():
+            moved = changes.moved_with(step, table) if step["model"] != FAMILY else []
+            lines.append(
+                f"| {step['before']} -> {step['release']} | {stack_of(step['env'])} "
+                f"| {changes.SERIES[step['benchmark']]} | {_label(step)} "
+                f"| {step['ratio']:.3f} [{step['low']:.3f}, {step['high']:.3f}] | {step['adjusted']:.2g} "
+                f"| {', '.join(moved) or ('-' if step['model'] == FAMILY else 'neither')} "
+                f"| {dependency_changes(step, commits, versions)} |")
+        lines.append("")
+    checks, false_alarms, n_series = validation(searched_table)
+    lines += ["## How well it detects, on these series", ""]
+    if checks:
+        found_count = sum(check["found"] for check in checks)
+        lines += [f"A 10 % step added to each family series from its middle release on was found at that release "
+                  f"in {found_count} of {len(checks)} series:", "", "| stack | benchmark | family | releases | "
+                  "step added at | found there |", "|---|---|---|---|---|---|"]
+        for check in checks:
+            _, env, benchmark, _, family = check["column"]
+            lines.append(f"| {stack_of(env)} | {changes.SERIES[benchmark]} | {family} | {check['points']} "
+                         f"| {check['release']} | {'yes' if check['found'] else 'no'} |")
+        lines.append("")
+    else:
+        lines += [f"No family series has {2 * changes.MIN_POINTS} releases yet: the injected-step check waits for them.",
+                  ""]
+    if not math.isnan(false_alarms):
+        lines += [f"False alarms: with the releases of each of the {n_series} searched series shuffled (3 times "
+                  f"each), {false_alarms:.1%} of the shuffled series raised a step at p <= {changes.FDR} "
+                  f"(before the report's false-discovery control).", ""]
+    return "\n".join(lines)
+
+
+def main(args) -> int:
+    text = render(Path(args.results), Path(args.tags), args.machine)
+    Path(args.out).write_text(text)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--results", default="results")
+    parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
+    parser.add_argument("--machine", required=True)
+    parser.add_argument("--out", default="docs/findings.md")

@@ -312,6 +312,7 @@ publish: setup node_modules/.installed
 	$(if $(wildcard results-full/*/machine.json),$(MAKE) --no-print-directory dashboard PMB_TIER=full)
 	$(if $(wildcard results-nutpie/*/machine.json),$(MAKE) --no-print-directory nutpie-history && $(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report $(REPORT_ARGS)
+	$(REPORTING) findings --results $(RESULTS) --machine $(MACHINE) --out docs/findings.md --html html
 	$(REPORTING) landing --html html --report $(REPORT_DIR)
 
 preview: setup

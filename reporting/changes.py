@@ -173,9 +173,10 @@ def findings(table: pd.DataFrame, fdr: float = FDR) -> pd.DataFrame:
             rows.append({**dict(zip(table.columns.names, column)), "release": present.index[step.index],
                          "before": present.index[step.index - 1], "ratio": step.ratio, "low": step.low,
                          "high": step.high, "p_value": step.p_value, "points": len(present)})
-    found = pd.DataFrame(rows)
+    found = pd.DataFrame(rows, columns=[*table.columns.names, "release", "before", "ratio", "low", "high", "p_value",
+                                        "points"])
     if found.empty:
-        return found.assign(adjusted=[], flagged=[])
+        return found.assign(adjusted=pd.Series(dtype=float), flagged=pd.Series(dtype=bool))
     found["adjusted"] = stats.false_discovery_control(found["p_value"].to_numpy())
     found["flagged"] = found["adjusted"] <= fdr
     return found

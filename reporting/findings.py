@@ -10,6 +10,7 @@ shuffled.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from pathlib import Path
@@ -72,6 +73,11 @@ def _label(row) -> str:
 
 
 def render(results_dir: Path, tags_file: Path, machine: str) -> str:
+    return analyse(results_dir, tags_file, machine)[0]
+
+
+def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.DataFrame]:
+    """The page's markdown, and its table of steps found."""
     frame = tidy(result_files(results_dir, machine))
     commits = release_commits(tags_file)
     rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
@@ -92,20 +98,21 @@ def render(results_dir: Path, tags_file: Path, machine: str) -> str:
               f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
-    if flagged.empty:
+    versions = versions_by_commit(results_dir, machine)
+    steps_table = pd.DataFrame([{
+        "release": f"{step['before']} -> {step['release']}", "stack": stack_of(step["env"]),
+        "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),
+        "new / old [95 % interval]": f"{step['ratio']:.3f} [{step['low']:.3f}, {step['high']:.3f}]",
+        "adj. p": f"{step['adjusted']:.2g}",
+        "moved with it": ", ".join(changes.moved_with(step, table) if step["model"] != FAMILY else [])
+        or ("-" if step["model"] == FAMILY else "neither"),
+        "packages that changed": dependency_changes(step, commits, versions),
+    } for _, step in flagged.sort_values(["release", "benchmark", "model", "backend"]).iterrows()])
+    if steps_table.empty:
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
     else:
-        versions = versions_by_commit(results_dir, machine)
-        lines += ["| release | stack | benchmark | case | new / old [95 % interval] | adj. p | moved with it "
-                  "| packages that changed |", "|---|---|---|---|---|---|---|---|"]
-        for _, step in flagged.sort_values(["release", "benchmark", "model", "backend"]).iterrows():
-            moved = changes.moved_with(step, table) if step["model"] != FAMILY else []
-            lines.append(
-                f"| {step['before']} -> {step['release']} | {stack_of(step['env'])} "
-                f"| {changes.SERIES[step['benchmark']]} | {_label(step)} "
-                f"| {step['ratio']:.3f} [{step['low']:.3f}, {step['high']:.3f}] | {step['adjusted']:.2g} "
-                f"| {', '.join(moved) or ('-' if step['model'] == FAMILY else 'neither')} "
-                f"| {dependency_changes(step, commits, versions)} |")
+        lines += ["| " + " | ".join(steps_table.columns) + " |", "|---" * len(steps_table.columns) + "|"]
+        lines += ["| " + " | ".join(row) + " |" for row in steps_table.astype(str).itertuples(index=False)]
         lines.append("")
     checks, false_alarms, n_series = validation(searched_table)
     lines += ["## How well it detects, on these series", ""]
@@ -126,13 +133,26 @@ def render(results_dir: Path, tags_file: Path, machine: str) -> str:
         lines += [f"False alarms: with the releases of each of the {n_series} searched series shuffled (3 times "
                   f"each), {false_alarms:.1%} of the shuffled series raised a step at p <= {changes.FDR} "
                   f"(before the report's false-discovery control).", ""]
-    return "\n".join(lines)
+    return "\n".join(lines), steps_table
+
+
+def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
+    """The dashboard's list of the steps found (html/findings.html; the landing page links it)."""
+    body = (steps_table.to_html(index=False, border=0) if not steps_table.empty
+            else "<p>No step found (or no series long enough to search yet).</p>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>Steps found across releases</title>"
+                    f"</head><body><h1>Steps found across releases</h1><p>Machine {html.escape(machine)}; method "
+                    f"and checks: docs/findings.md.</p>{body}</body></html>\n")
 
 
 def main(args) -> int:
-    text = render(Path(args.results), Path(args.tags), args.machine)
+    text, steps_table = analyse(Path(args.results), Path(args.tags), args.machine)
     Path(args.out).write_text(text)
     print(f"wrote {args.out}")
+    if args.html:
+        write_html(Path(args.html) / "findings.html", steps_table, args.machine)
+        print(f"wrote {Path(args.html) / 'findings.html'}")
     return 0
 
 
@@ -141,3 +161,4 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--machine", required=True)
     parser.add_argument("--out", default="docs/findings.md")
+    parser.add_argument("--html", help="also write DIR/findings.html, the dashboard's list of steps")

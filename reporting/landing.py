@@ -49,6 +49,9 @@ def dashboard_links(html_dir: Path) -> str:
             items.append(f'<li><a href="{name}/index.html">{html.escape(description)}</a></li>')
         else:
             items.append(f"<li>{html.escape(description)}: no results published yet</li>")
+    if (html_dir / "findings.html").exists():
+        items.append('<li><a href="findings.html">Steps found across releases</a> (change points in every '
+                     "history series, tested against its noise)</li>")
     return "\n".join(items)
 
 

@@ -31,10 +31,15 @@ INDEX = "https://pypi.org/simple"
 HELD = ["psutil", "torch"]
 
 
+def _fail(message: str):
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def release_version(wheel: Path) -> str:
     match = re.match(r"pymc-([^-]+)-", wheel.name)
     if not match:
-        raise SystemExit(f"error: {wheel.name} is not a PyMC wheel (pymc-VERSION-...whl)")
+        _fail(f"{wheel.name} is not a PyMC wheel (pymc-VERSION-...whl)")
     return match.group(1)
 
 
@@ -75,7 +80,7 @@ def resolve_with_backends(wheel: Path, cutoff: str) -> tuple[dict[str, str], dic
     if resolved is None:
         resolved, why = resolve(wheel, cutoff, [])
         if resolved is None:
-            raise SystemExit(f"error: PyMC {wheel.name} does not resolve as of {cutoff}: {why}")
+            _fail(f"{wheel.name} does not resolve as of {cutoff}: {why}")
     return resolved, left_out
 
 
@@ -88,7 +93,7 @@ def main(argv: list[str]) -> int:
     version = release_version(args.wheel)
     released = pypi_upload_times("pymc")
     if version not in released:
-        raise SystemExit(f"error: pymc {version} is not a release on PyPI: the release-day stack needs one")
+        _fail(f"pymc {version} is not a release on PyPI: the release-day stack needs one")
     cutoff = released[version]
     resolved, left_out = resolve_with_backends(args.wheel, cutoff)
     resolved.pop("pymc", None)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import changes
-from reporting.results import result_files, tidy
+from reporting.results import WALL, result_files, tidy
 
 FAMILY = "(family)"
 PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
@@ -48,6 +48,27 @@ def dependency_changes(step: pd.Series, commits: dict[str, str], versions: dict)
     moved = [f"{name} {before.get(name, '-')} -> {after.get(name, '-')}" for name in PACKAGES
              if before.get(name) != after.get(name) and (before.get(name) or after.get(name))]
     return ", ".join(moved) if moved else ("not recorded" if not (before and after) else "none")
+
+
+def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict) -> pd.DataFrame:
+    """Per measured release and stack: its date, the minutes asv's run took, the sampling pairs' outcome, and
+    the versions it ran with."""
+    out = []
+    for (commit, env), group in frame[frame["commit"].isin(commits)].groupby(["commit", "env"]):
+        wall = group[group["benchmark"] == WALL]["status"].value_counts()
+        known = versions.get((commit, env), {})
+        out.append({"release": commits[commit], "stack": stack_of(env), "date": str(group["date"].iloc[0].date()),
+                    "minutes": round(group.groupby("benchmark")["grid_seconds"].first().sum() / 60),
+                    "sampling ok / failed / skipped": f"{wall.get('ok', 0)} / {wall.get('failed', 0)} / "
+                                                      f"{wall.get('skipped', 0)}",
+                    **{package: known.get(package, "-") for package in PACKAGES if package != "torch"},
+                    "resolved as of": known.get("as_of", "-")[:10]})
+    return pd.DataFrame(out).sort_values(["date", "stack"], kind="stable") if out else pd.DataFrame(out)
+
+
+def _markdown(table: pd.DataFrame) -> list[str]:
+    return (["| " + " | ".join(table.columns) + " |", "|---" * len(table.columns) + "|"]
+            + ["| " + " | ".join(row) + " |" for row in table.astype(str).itertuples(index=False)])
 
 
 def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], float, int]:
@@ -91,6 +112,11 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
              f"Machine {machine}: {len(releases)} PyMC releases measured "
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
+    measured = releases_table(frame, commits, versions_by_commit(results_dir, machine))
+    if not measured.empty:
+        lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "
+                  "and install not included; a benchmark re-run alone later counts only that run). Versions as each run "
+                  "recorded them.", "", *_markdown(measured), ""]
     searched = [c for c in searched_table.columns if searched_table[c].dropna().size >= changes.MIN_POINTS]
     lines += [f"Series searched: {len(searched)} of {searched_table.shape[1]} (a series needs "
               f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation, "
@@ -111,9 +137,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
     if steps_table.empty:
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
     else:
-        lines += ["| " + " | ".join(steps_table.columns) + " |", "|---" * len(steps_table.columns) + "|"]
-        lines += ["| " + " | ".join(row) + " |" for row in steps_table.astype(str).itertuples(index=False)]
-        lines.append("")
+        lines += [*_markdown(steps_table), ""]
     checks, false_alarms, n_series = validation(searched_table)
     lines += ["## How well it detects, on these series", ""]
     if checks:

@@ -76,7 +76,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report findings compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report findings history-range compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -146,9 +146,15 @@ bench: asv-config machine
 # The suite over a range of PyMC commits (asv syntax; ALL = every release in the mirror), resumable:
 # benchmarks that already have results for a commit are skipped.
 RANGE ?= ALL
-history: asv-config machine
+history: history-range asv-config machine
 	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
+
+# A RANGE naming no commit of the (already built) history is refused before anything is written.
+history-range:
+	@case "$(RANGE)" in ALL|NEW|EXISTING|HASHFILE:*) ;; *) test -z "$(wildcard $(REPO_DIR)/.git $(REPO_DIR)/HEAD)" \
+	  || test -n "$$(git -C $(REPO_DIR) rev-list $(RANGE) -- 2>/dev/null | head -n 1)" \
+	  || { echo "error: RANGE=$(RANGE) matches no commit of $(REPO_DIR); e.g. ALL, NEW, v6.4.0^!, v6.2.0..v6.4.0" >&2; exit 2; } ;; esac
 
 # One tier at one revision, a model case at a time (CASES="..." picks and orders them), resumable:
 # each finished case's wall time goes into $(RESULTS)/<machine>/durations.json; their sum over the
@@ -181,10 +187,13 @@ history-nutpie: nutpie-history machine
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results-nutpie
 	$(MAKE) --no-print-directory publish
 
-# The page "findings across releases" (docs/findings.md): steps in every history series of this
-# machine, tested against the series' own noise (reporting/changes.py).
+# The page "findings across releases" (docs/findings.md, and README's history lines): steps in every
+# history series of the host whose history is committed, tested against each series' own noise
+# (reporting/changes.py).
+HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
+FINDINGS = $(REPORTING) findings --results results --machine $(HISTORY_MACHINE) --out docs/findings.md --readme README.md
 findings: setup
-	$(REPORTING) findings --results $(RESULTS) --machine $(MACHINE) --out docs/findings.md
+	$(FINDINGS)
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
 versions: setup
@@ -312,7 +321,7 @@ publish: setup node_modules/.installed
 	$(if $(wildcard results-full/*/machine.json),$(MAKE) --no-print-directory dashboard PMB_TIER=full)
 	$(if $(wildcard results-nutpie/*/machine.json),$(MAKE) --no-print-directory nutpie-history && $(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report $(REPORT_ARGS)
-	$(REPORTING) findings --results $(RESULTS) --machine $(MACHINE) --out docs/findings.md --html html
+	$(FINDINGS) --html html
 	$(REPORTING) landing --html html --report $(REPORT_DIR)
 
 preview: setup

@@ -1,6 +1,7 @@
 """Command line: ``python -m reporting summary|report|versions|compare|plan|noise|findings|vendor|landing``."""
 
 import argparse
+import sys
 
 from reporting import compare, findings, landing, noise, plan, report, summary, vendor, versions
 
@@ -23,7 +24,14 @@ def main(argv=None) -> int:
         module.add_arguments(sub)
         sub.set_defaults(run=module.main)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except SystemExit as error:
+        if not isinstance(error.code, str):
+            raise
+        # a message is what the reporting modules raise for input they cannot use: a usage error
+        print(f"error: {error.code}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ in release order; a family series is the geometric mean over the family's cases 
 release (a change of a shared part shows there even where each case alone is inside its noise).
 
 Binary segmentation on log values: the segment of releases whose mean differs most from the rest's
-(the largest two-sample t; a segment at either end is one step, one inside a step and a step back)
-gives steps if that maximum is improbable under the series' own noise, judged by a permutation test
-(scipy.stats.permutation_test: the same statistic over shuffles of the releases' order, which keep
-the measured noise and remove any step); then the pieces are searched again. A step's ratio is the
+(the largest two-sample t; a segment at either end is one step, one inside a step and a step back;
+every level at least two releases long) gives steps if that maximum is improbable under the series'
+own noise, judged by a permutation test (scipy.stats.permutation_test: the same statistic over
+shuffles of the releases' order, which keep the measured noise and remove any step); then the
+pieces are searched again. A step's ratio is the
 ratio of its two segments' geometric means, its interval a t interval from the pooled spread within
 segments. Over a whole report the false alarms are controlled by Benjamini-Hochberg
 (scipy.stats.false_discovery_control) at FDR.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -45,6 +47,9 @@ ALGORITHMIC_TOLERANCE = 0.02
 RESAMPLES = 9999  # permutations a test: p-values down to 1e-4, small enough for Benjamini-Hochberg over hundreds
 CHECK_RESAMPLES = 999  # enough to tell p <= 5 % in the validation's many shuffled series
 MIN_POINTS = 4  # a segment shorter than this is not searched for a further step
+# A level must hold for two releases at least: one release off its neighbours is as likely one odd process
+# (a release is one sample) as a change, and a step at the newest release waits for the next (asv's min_size too).
+MIN_SEGMENT = 2
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Step:
 
 
 def _segment_t(logs: np.ndarray) -> np.ndarray:
-    """|t| of inside vs outside (pooled variance) for every segment [i, j) but the whole series, last axis.
+    """|t| of inside vs outside (pooled variance) for every candidate segment [i, j), last axis.
 
     A segment reaching either end is a single step; one inside is a step and a step back (a slowdown
     that a later release fixed), which a search for single steps sees poorly.
@@ -67,7 +72,7 @@ def _segment_t(logs: np.ndarray) -> np.ndarray:
     zero = np.zeros(y.shape[:-1] + (1,))
     sums = np.concatenate([zero, np.cumsum(y, axis=-1)], axis=-1)
     squares = np.concatenate([zero, np.cumsum(y * y, axis=-1)], axis=-1)
-    i, j = _SEGMENTS.get(n) or _SEGMENTS.setdefault(n, _segments(n))
+    i, j = _segments(n)
     inside, inside_squares, k = sums[..., j] - sums[..., i], squares[..., j] - squares[..., i], j - i
     outside, outside_squares = sums[..., -1:] - inside, squares[..., -1:] - inside_squares
     within = (inside_squares - inside ** 2 / k) + (outside_squares - outside ** 2 / (n - k))
@@ -75,12 +80,12 @@ def _segment_t(logs: np.ndarray) -> np.ndarray:
     return np.abs(inside / k - outside / (n - k)) / (sd * np.sqrt(1 / k + 1 / (n - k)))
 
 
-_SEGMENTS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
+@cache
 def _segments(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds (i, j) of the candidate segments of a series of n: every level at least MIN_SEGMENT long."""
     i, j = np.triu_indices(n + 1, k=1)
-    keep = ~((i == 0) & (j == n))
+    keep = ((j - i >= MIN_SEGMENT) & ((i == 0) | (i >= MIN_SEGMENT)) & ((j == n) | (n - j >= MIN_SEGMENT))
+            & ~((i == 0) & (j == n)))
     return i[keep], j[keep]
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import changes
-from reporting.results import WALL, result_files, tidy
+from reporting.pages import replace_block
+from reporting.results import WALL, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
 PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
@@ -66,11 +67,6 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict)
     return pd.DataFrame(out).sort_values(["date", "stack"], kind="stable") if out else pd.DataFrame(out)
 
 
-def _markdown(table: pd.DataFrame) -> list[str]:
-    return (["| " + " | ".join(table.columns) + " |", "|---" * len(table.columns) + "|"]
-            + ["| " + " | ".join(row) + " |" for row in table.astype(str).itertuples(index=False)])
-
-
 def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], float, int]:
     """Per family series with enough releases: is a step of `factor` from its middle release found there?
     And the false-alarm rate over every series with its releases shuffled."""
@@ -97,8 +93,8 @@ def render(results_dir: Path, tags_file: Path, machine: str) -> str:
     return analyse(results_dir, tags_file, machine)[0]
 
 
-def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.DataFrame]:
-    """The page's markdown, and its table of steps found."""
+def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """The page's markdown, its table of steps found, and its table of releases measured."""
     frame = tidy(result_files(results_dir, machine))
     commits = release_commits(tags_file)
     rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
@@ -116,7 +112,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
     if not measured.empty:
         lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "
                   "and install not included; a benchmark re-run alone later counts only that run). Versions as each run "
-                  "recorded them.", "", *_markdown(measured), ""]
+                  "recorded them.", "", to_markdown(measured.set_index("release")), ""]
     searched = [c for c in searched_table.columns if searched_table[c].dropna().size >= changes.MIN_POINTS]
     lines += [f"Series searched: {len(searched)} of {searched_table.shape[1]} (a series needs "
               f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation, "
@@ -137,7 +133,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
     if steps_table.empty:
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
     else:
-        lines += [*_markdown(steps_table), ""]
+        lines += [to_markdown(steps_table.set_index("release")), ""]
     checks, false_alarms, n_series = validation(searched_table)
     lines += ["## How well it detects, on these series", ""]
     if checks:
@@ -157,7 +153,22 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
         lines += [f"False alarms: with the releases of each of the {n_series} searched series shuffled (3 times "
                   f"each), {false_alarms:.1%} of the shuffled series raised a step at p <= {changes.FDR} "
                   f"(before the report's false-discovery control).", ""]
-    return "\n".join(lines), steps_table
+    return "\n".join(lines), steps_table, measured
+
+
+README_START, README_END = "<!-- history: written by make findings -->", "<!-- history end -->"
+
+
+def readme_block(measured: pd.DataFrame, steps_table: pd.DataFrame, machine: str) -> str:
+    """Two lines for README.md: what the history holds and what it found."""
+    if measured.empty:
+        held = f"No release measured on {machine} yet."
+    else:
+        stacks = "; ".join(f"{stack}: {', '.join(group['release'])}" for stack, group in measured.groupby("stack"))
+        held = f"Measured on {machine}: {stacks}."
+    found = (f"{len(steps_table)} steps found, listed with their intervals in [docs/findings.md](docs/findings.md)."
+             if not steps_table.empty else "No step found yet ([docs/findings.md](docs/findings.md) says what was searched).")
+    return f"{README_START}\n{held} {found}\n{README_END}"
 
 
 def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
@@ -171,9 +182,14 @@ def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
 
 
 def main(args) -> int:
-    text, steps_table = analyse(Path(args.results), Path(args.tags), args.machine)
+    text, steps_table, measured = analyse(Path(args.results), Path(args.tags), args.machine)
     Path(args.out).write_text(text)
     print(f"wrote {args.out}")
+    if args.readme:
+        readme = Path(args.readme)
+        readme.write_text(replace_block(readme.read_text(), README_START, README_END,
+                                        readme_block(measured, steps_table, args.machine), str(readme)))
+        print(f"wrote {readme}")
     if args.html:
         write_html(Path(args.html) / "findings.html", steps_table, args.machine)
         print(f"wrote {Path(args.html) / 'findings.html'}")
@@ -186,3 +202,4 @@ def add_arguments(parser) -> None:
     parser.add_argument("--machine", required=True)
     parser.add_argument("--out", default="docs/findings.md")
     parser.add_argument("--html", help="also write DIR/findings.html, the dashboard's list of steps")
+    parser.add_argument("--readme", help="also rewrite the history block of this README")

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reporting import compare, plan, rounds  # noqa: E402
+from reporting.pages import replace_block  # noqa: E402
 
 EVIDENCE_DIR = ROOT / "docs" / "evidence"
 PAGE = ROOT / "docs" / "review.md"
@@ -127,21 +128,14 @@ def plans() -> str:
     return "\n".join(lines + ["", PLANS_END])
 
 
-def replace_block(page: str, start: str, end: str, block: str) -> str:
-    if start not in page or end not in page:
-        raise SystemExit(f"{PAGE} has no block {start} ... {end}")
-    before, rest = page.split(start, 1)
-    return before + block + rest.split(end, 1)[1]
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 where a file would change")
     args = parser.parse_args(argv)
     reviews = {evidence.name: review(evidence) for evidence in REVIEWS}
-    page = replace_block(PAGE.read_text(), START, END, summary(reviews))
+    page = replace_block(PAGE.read_text(), START, END, summary(reviews), str(PAGE))
     wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
-    wanted[PAGE] = replace_block(page, PLANS_START, PLANS_END, plans())
+    wanted[PAGE] = replace_block(page, PLANS_START, PLANS_END, plans(), str(PAGE))
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if args.check:
         for path in stale:

@@ -52,7 +52,9 @@ def test_findings_flag_the_stepped_series_only_and_control_the_false_discoveries
     assert list(changes.family_table(table).columns) == [("host", "env", changes.GRADIENT, "(family)", "pymc-*")]
 
 
-def test_the_findings_page_of_the_committed_history_is_current():
-    machine = "x86_64-2cpu-24GB-amd-epyc-quick"
-    page = findings.render(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine)
+def test_the_findings_page_and_readme_lines_of_the_committed_history_are_current():
+    machine = "x86_64-2cpu-24GB-amd-epyc-quick"  # the Makefile's HISTORY_MACHINE
+    page, steps_table, measured = findings.analyse(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine)
     assert (ROOT / "docs" / "findings.md").read_text() == page, "run `make findings` and commit docs/findings.md"
+    assert findings.readme_block(measured, steps_table, machine) in (ROOT / "README.md").read_text(), \
+        "run `make findings` and commit README.md"

@@ -65,3 +65,40 @@ def test_an_unknown_tier_is_refused_by_make_in_one_line():
 
 def _line_of(path, text):
     return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_an_unknown_stack_is_refused_by_make_in_one_line():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(["make", "-n", "list", "STACK=yesterday"], capture_output=True, text=True, cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("STACK=yesterday is not a stack; valid stacks: today release-day.  Stop.")
+
+
+def test_a_model_size_that_does_not_exist_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "harness", "run", "gp_latent", "pymc", "--size", "7"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].endswith("model 'gp_latent' has no size 7; valid sizes: [50, 100, 200, 400]")
+
+
+def test_a_range_that_matches_no_commit_is_refused_before_asv_runs():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    results = root / "results"
+    before = sorted(path.name for path in results.rglob("*"))
+    result = subprocess.run(["make", "history", "RANGE=v0.0.1^!"], capture_output=True, text=True, cwd=root,
+                            timeout=900)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines()[0].startswith("error: RANGE=v0.0.1^! matches no commit of .asv/pymc-mirror")
+    assert sorted(path.name for path in results.rglob("*")) == before  # nothing written
+
+
+def test_reporting_refuses_a_machine_without_results_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "reporting", "summary", "--machine", "no-such-host"],
+                            capture_output=True, text=True, timeout=600)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: no results for machine 'no-such-host' in results; machines: ")

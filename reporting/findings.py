@@ -108,7 +108,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
              f"Machine {machine}: {len(releases)} PyMC releases measured "
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
-    measured = releases_table(frame, commits, versions_by_commit(results_dir, machine))
+    versions = versions_by_commit(results_dir, machine)
+    measured = releases_table(frame, commits, versions)
     if not measured.empty:
         lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "
                   "and install not included; a benchmark re-run alone later counts only that run). Versions as each run "
@@ -120,7 +121,6 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
               f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
-    versions = versions_by_commit(results_dir, machine)
     steps_table = pd.DataFrame([{
         "release": f"{step['before']} -> {step['release']}", "stack": stack_of(step["env"]),
         "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),

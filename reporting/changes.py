@@ -156,17 +156,20 @@ def series_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def family_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Geometric mean per (machine, env, benchmark, family) over the cases that have a value at every release."""
-    complete = table.loc[:, table.notna().all()]
-    if complete.empty:
-        return complete
-    families = [family_of(backend) for backend in complete.columns.get_level_values("backend")]
-    logs = np.log(complete)
-    logs.columns = pd.MultiIndex.from_tuples(
-        [(machine, env, benchmark, "(family)", family)
-         for (machine, env, benchmark, _, _), family in zip(complete.columns, families)],
-        names=complete.columns.names)
-    return np.exp(logs.T.groupby(level=list(range(5))).mean().T)
+    """Geometric mean per (machine, env, benchmark, family) over the cases that have a value at every release
+    of their series (the releases measured in that environment: each stack has its own)."""
+    families = []
+    for key, block in table.T.groupby(level=["machine", "env", "benchmark"]):
+        measured = block.T.dropna(how="all")
+        complete = measured.loc[:, measured.notna().all()]
+        if complete.empty:
+            continue
+        logs = np.log(complete)
+        means = logs.T.groupby([family_of(backend) for backend in complete.columns.get_level_values("backend")]).mean().T
+        means.columns = pd.MultiIndex.from_tuples([(*key, "(family)", family) for family in means.columns],
+                                                  names=table.columns.names)
+        families.append(np.exp(means))
+    return pd.concat(families, axis=1).reindex(table.index) if families else table.iloc[:, :0]
 
 
 def findings(table: pd.DataFrame, fdr: float = FDR) -> pd.DataFrame:

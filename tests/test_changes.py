@@ -58,3 +58,17 @@ def test_the_findings_page_and_readme_lines_of_the_committed_history_are_current
     assert (ROOT / "docs" / "findings.md").read_text() == page, "run `make findings` and commit docs/findings.md"
     assert findings.readme_block(measured, steps_table, machine) in (ROOT / "README.md").read_text(), \
         "run `make findings` and commit README.md"
+
+
+def test_each_stack_gets_its_own_family_series_over_the_releases_it_measured():
+    columns = pd.MultiIndex.from_tuples(
+        [("host", env, changes.GRADIENT, "a", backend) for env in ("today", "release-day")
+         for backend in ("pymc", "nutpie-numba")], names=["machine", "env", "benchmark", "model", "backend"])
+    table = pd.DataFrame(np.nan, index=RELEASES, columns=columns)
+    table.iloc[:10, 2:] = 1.0  # release-day: the first ten releases
+    table.iloc[10:, :2] = 2.0  # today: the rest
+    families = changes.family_table(table)
+    assert sorted(families.columns) == sorted(
+        ("host", env, changes.GRADIENT, "(family)", family) for env in ("today", "release-day")
+        for family in ("pymc-*", "nutpie-*"))
+    assert families[("host", "release-day", changes.GRADIENT, "(family)", "pymc-*")].notna().sum() == 10

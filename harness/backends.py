@@ -198,6 +198,11 @@ class PymcNuts(Backend):
             compute_convergence_checks=False,
             model=compiled.model,
         )
+        if self.mode == "JAX" and kwargs["cores"] > 1:
+            # JAX is not fork-safe. PyMC >= 6.0 starts its chain processes with forkserver under a
+            # JAX mode unasked; before, it forked, and every gp_latent-50 run of PyMC 5.13-5.15 hung
+            # until asv's 600 s timeout. Asking for it measures 5.x as 6.x runs.
+            kwargs["mp_ctx"] = "forkserver"
         mode = self.pytensor_mode()
         if _accepts(pm.sample, "compile_kwargs"):
             return _sample_run(pm.sample, compile_kwargs={"mode": mode}, **kwargs)

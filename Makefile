@@ -61,6 +61,10 @@ MACHINE ?= $(HARDWARE)-$(PMB_TIER)
 ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv
 # forkserver: asv imports the suite once and forks a process per benchmark (the tracked metrics
 # are ~900 small processes per commit; spawning each from scratch cost 2-3 s apiece).
+# The long runs' screen: asv's progress and one line per failed benchmark, with every line asv prints
+# (tracebacks included) in a log under logs/ whose path is printed (scripts/quiet_run.py); VERBOSE=1
+# prints everything as asv does.
+quietly = $(if $(VERBOSE),,$(PY) scripts/quiet_run.py logs/$(1)-$$(date -u +%Y%m%dT%H%M%SZ).log -- env)
 ASV_RUN_FLAGS := --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr \
   $(if $(BENCH),--bench "$(BENCH)")
 
@@ -140,14 +144,14 @@ machine: setup
 # notebook's table, and the dashboard. asv exits 2 when a benchmark fails: that is a result
 # (recorded as failed), not a reason to stop.
 bench: asv-config machine
-	$(ASV) run $(ASV_RUN_FLAGS) $(COMMITS) || test $$? -eq 2
+	$(call quietly,bench) $(ASV) run $(ASV_RUN_FLAGS) $(COMMITS) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions summary publish
 
 # The suite over a range of PyMC commits (asv syntax; ALL = every release in the mirror), resumable:
 # benchmarks that already have results for a commit are skipped.
 RANGE ?= ALL
 history: history-range asv-config machine
-	$(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
+	$(call quietly,history) $(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
 
 # A RANGE naming no commit of the (already built) history is refused before anything is written.
@@ -182,7 +186,7 @@ nutpie-history: setup
 	$(PY) scripts/rekey_results.py $(NUTPIE_HISTORY) --tags history-tags/nutpie-releases.json results-nutpie
 
 history-nutpie: nutpie-history machine
-	$(ASV) run --config asv.nutpie-releases.conf.json --machine $(MACHINE) --launch-method forkserver \
+	$(call quietly,history-nutpie) $(ASV) run --config asv.nutpie-releases.conf.json --machine $(MACHINE) --launch-method forkserver \
 	  --show-stderr --skip-existing --bench "'nutpie" ALL || test $$? -eq 2
 	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results results-nutpie
 	$(MAKE) --no-print-directory publish

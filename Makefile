@@ -80,7 +80,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report findings history-range compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report findings docs history-range compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -198,6 +198,12 @@ HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
 FINDINGS = $(REPORTING) findings --results results --machine $(HISTORY_MACHINE) --out docs/findings.md --readme README.md
 findings: setup
 	$(FINDINGS)
+
+# Every generated page and block of README.md and docs/ from the committed results: the findings
+# across releases and the reviews' evidence (tests/test_evidence.py and the findings test fail when
+# the committed text differs from what these write).
+docs: findings mirror
+	$(PY) scripts/evidence.py
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
 versions: setup

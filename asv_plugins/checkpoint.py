@@ -39,6 +39,8 @@ from asv.console import log
 from asv.results import Results
 
 JOURNAL_SUFFIX = ".inprogress"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 _original = {}
 _active: _Checkpoint | None = None
@@ -127,6 +129,7 @@ def _atomic_write(path: str, write) -> None:
         os.makedirs(folder, exist_ok=True)
         descriptor, scratch = tempfile.mkstemp(prefix=".saving-", dir=folder)
         os.close(descriptor)
+        os.chmod(scratch, 0o666 & ~_UMASK)  # as open() would have made it, not mkstemp's 0600
     except OSError as error:
         raise util.UserError(f"cannot save {path}: {error}; what was recorded there is unchanged")
     try:

@@ -83,6 +83,17 @@ def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], f
     return checks, changes.false_alarm_rate(table), searched
 
 
+def _version(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in release.split(".") if part.isdigit())
+
+
+def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
+    """'5.15.0 -> 6.0.0', saying how many releases of the history lie between, not measured there."""
+    low, high = _version(step["before"]), _version(step["release"])
+    between = sum(low < _version(release) < high for release in set(commits.values()))
+    return f"{step['before']} -> {step['release']}" + (f" ({between} releases between not measured)" if between else "")
+
+
 def _label(row) -> str:
     if row["model"] == FAMILY:
         return f"{row['backend']} (geometric mean of its cases)"
@@ -122,7 +133,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
     steps_table = pd.DataFrame([{
-        "release": f"{step['before']} -> {step['release']}", "stack": stack_of(step["env"]),
+        "release": step_releases(step, commits), "stack": stack_of(step["env"]),
         "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),
         "new / old [95 % interval]": f"{step['ratio']:.3f} [{step['low']:.3f}, {step['high']:.3f}]",
         "adj. p": f"{step['adjusted']:.2g}",

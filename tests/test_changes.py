@@ -72,3 +72,12 @@ def test_each_stack_gets_its_own_family_series_over_the_releases_it_measured():
         ("host", env, changes.GRADIENT, "(family)", family) for env in ("today", "release-day")
         for family in ("pymc-*", "nutpie-*"))
     assert families[("host", "release-day", changes.GRADIENT, "(family)", "pymc-*")].notna().sum() == 10
+
+
+def test_a_step_across_unmeasured_releases_says_how_many_lie_between():
+    from reporting.findings import step_releases
+
+    commits = {f"c{i}": release for i, release in enumerate(["5.14.0", "5.15.0", "5.16.0", "5.17.0", "6.0.0", "6.0.1"])}
+    assert step_releases(pd.Series({"before": "5.15.0", "release": "6.0.0"}), commits) == \
+        "5.15.0 -> 6.0.0 (2 releases between not measured)"
+    assert step_releases(pd.Series({"before": "6.0.0", "release": "6.0.1"}), commits) == "6.0.0 -> 6.0.1"

@@ -169,3 +169,38 @@ def test_a_finished_run_is_measured_again_in_full(tmp_path):
         assert run.returncode == 0, run.stdout + run.stderr
     starts = Counter(line for line in _started(tmp_path) if not line.startswith("timed"))
     assert starts == {**{f"grid {i}": 2 for i in range(5)}, "single": 2}
+
+
+def test_a_save_that_fails_midway_leaves_the_recorded_file_as_it_was(tmp_path):
+    """A full disk, simulated where the write fails half-way (ENOSPC): one error naming the file,
+    the file as it was, no scratch file left."""
+    import errno
+
+    import pytest
+    from asv.util import UserError
+
+    from asv_plugins.checkpoint import _atomic_write
+
+    recorded = tmp_path / "results" / "m" / "abc-env.json"
+    recorded.parent.mkdir(parents=True)
+    recorded.write_text('{"recorded": true}')
+
+    def write_until_the_disk_is_full(scratch):
+        with open(scratch, "w") as file:
+            file.write('{"half": ')
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(UserError, match=r"cannot save .*abc-env.json: .*No space left on device.*unchanged"):
+        _atomic_write(str(recorded), write_until_the_disk_is_full)
+    assert recorded.read_text() == '{"recorded": true}'
+    assert [path.name for path in recorded.parent.iterdir()] == ["abc-env.json"]
+
+
+def test_a_saved_file_has_the_permissions_open_gives(tmp_path):
+    from asv_plugins.checkpoint import _atomic_write
+
+    path = tmp_path / "saved.json"
+    _atomic_write(str(path), lambda scratch: Path(scratch).write_text("{}"))
+    reference = tmp_path / "opened.json"
+    reference.write_text("{}")
+    assert path.stat().st_mode == reference.stat().st_mode

@@ -200,9 +200,10 @@ findings: setup
 	$(FINDINGS)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings
-# across releases and the reviews' evidence (tests/test_evidence.py and the findings test fail when
-# the committed text differs from what these write).
+# across releases, the minutes per phase of every run and the reviews' evidence (tests fail when the
+# committed text differs from what these write).
 docs: findings mirror
+	$(REPORTING) durations --results results
 	$(PY) scripts/evidence.py
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.

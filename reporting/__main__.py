@@ -1,9 +1,9 @@
-"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|findings|vendor|landing``."""
+"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|vendor|landing``."""
 
 import argparse
 import sys
 
-from reporting import compare, findings, landing, noise, plan, report, summary, vendor, versions
+from reporting import compare, durations, findings, landing, noise, plan, report, summary, vendor, versions
 
 
 def main(argv=None) -> int:
@@ -16,6 +16,7 @@ def main(argv=None) -> int:
         ("compare", compare, "markdown review of BASE vs HEAD; exit 1 if anything got worse"),
         ("plan", plan, "choose a review's benchmarks and rounds by measured noise per second"),
         ("noise", noise, "the A/A spread of one commit measured twice, and the thresholds it sets"),
+        ("durations", durations, "minutes per phase of every committed run, into docs/tiers-and-history.md"),
         ("findings", findings, "steps across releases: change points in every history series, tested"),
         ("vendor", vendor, "serve an asv dashboard's CDN scripts from local copies (offline dashboards)"),
         ("landing", landing, "write html/index.html: dashboards and the newest report"),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from reporting import changes
 from reporting.pages import replace_block
-from reporting.results import WALL, result_files, tidy, to_markdown
+from reporting.results import WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
 PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
@@ -106,7 +106,7 @@ def render(results_dir: Path, tags_file: Path, machine: str) -> str:
 
 def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     """The page's markdown, its table of steps found, and its table of releases measured."""
-    frame = tidy(result_files(results_dir, machine))
+    frame = tidy([result for result in result_files(results_dir, machine) if not in_progress(result)])
     commits = release_commits(tags_file)
     rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
     table = changes.series_table(rows)

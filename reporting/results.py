@@ -49,9 +49,17 @@ def result_files(results_dir: Path, machine: str | None = None) -> list[dict]:
             raise SystemExit(f"no results for machine {machine!r} in {results_dir}; machines: {', '.join(known)}")
     else:
         folders = sorted(p for p in results_dir.iterdir() if (p / "machine.json").exists())
-    parsed = (_read(path) for folder in folders for path in sorted(folder.glob("*.json")))
+    parsed = ((path, _read(path)) for folder in folders for path in sorted(folder.glob("*.json")))
     # Beside asv's files lie machine.json and ours (versions.json, durations.json): no commit_hash.
-    return [content for content in parsed if content and "commit_hash" in content]
+    return [{**content, "path": str(path)} for path, content in parsed if content and "commit_hash" in content]
+
+
+def in_progress(result: dict) -> bool:
+    """A results file that asv is still writing, or that a killed run left for the next to resume
+    (asv_plugins/checkpoint.py's journal beside it): its missing benchmarks are not skips."""
+    from asv_plugins.checkpoint import JOURNAL_SUFFIX
+
+    return Path(result["path"] + JOURNAL_SUFFIX).exists()
 
 
 ASV_FIELDS = ("commit_hash", "env_name", "date", "params", "result_columns", "results")

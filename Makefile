@@ -59,12 +59,12 @@ HARDWARE := $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "
 MACHINE ?= $(HARDWARE)-$(PMB_TIER)
 # asv looks for python3.12 on PATH; pyenv's shim answers only inside a pyenv version.
 ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv
-# forkserver: asv imports the suite once and forks a process per benchmark (the tracked metrics
-# are ~900 small processes per commit; spawning each from scratch cost 2-3 s apiece).
 # The long runs' screen: asv's progress and one line per failed benchmark, with every line asv prints
 # (tracebacks included) in a log under logs/ whose path is printed (scripts/quiet_run.py); VERBOSE=1
 # prints everything as asv does.
 quietly = $(if $(VERBOSE),,$(PY) scripts/quiet_run.py logs/$(1)-$$(date -u +%Y%m%dT%H%M%SZ).log -- env)
+# forkserver: asv imports the suite once and forks a process per benchmark (the tracked metrics
+# are ~900 small processes per commit; spawning each from scratch cost 2-3 s apiece).
 ASV_RUN_FLAGS := --config $(ASV_CONFIG) --machine $(MACHINE) --launch-method forkserver --show-stderr \
   $(if $(BENCH),--bench "$(BENCH)")
 

@@ -29,6 +29,8 @@ def durations_table(results_dir: Path, tags_file: Path) -> pd.DataFrame:
     releases = release_commits(tags_file) if Path(tags_file).exists() else {}
     rows = []
     for result in result_files(results_dir):
+        if in_progress(result):
+            continue
         minutes = dict.fromkeys([*PHASES.values(), "other"], 0.0)
         started = []
         for benchmark, raw in result["results"].items():
@@ -37,8 +39,6 @@ def durations_table(results_dir: Path, tags_file: Path) -> pd.DataFrame:
             if entry.get("started_at"):
                 started.append(entry["started_at"])
         commit = result["commit_hash"]
-        if in_progress(result):
-            continue
         rows.append({"machine": result["params"]["machine"],
                      "commit": releases.get(commit, commit[:8]), "stack": stack_of(result["env_name"]),
                      "measured": str(pd.to_datetime(min(started), unit="ms").date()) if started else "-",

@@ -3,9 +3,9 @@
 Every series of a machine's history (reporting.changes) is searched for steps; the flagged ones are
 listed with their release, size and interval, whether gradient evaluations or ESS moved with them
 (an algorithmic change rather than a slower evaluation) and which packages changed at that release.
-The page also shows how well the detection works on these very series: a 10 % step added to each
-family series from its middle release on, and the false alarms of the series with their releases
-shuffled.
+The page also shows how well the detection works on these very series: each family series' noise and
+the smallest step it could flag, a 10 % step added to each family series from each release in turn,
+and the false alarms of the series with their steps taken out and their releases shuffled.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reporting import changes
@@ -67,20 +68,22 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict)
     return pd.DataFrame(out).sort_values(["date", "stack"], kind="stable") if out else pd.DataFrame(out)
 
 
-def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], float, int]:
-    """Per family series with enough releases: is a step of `factor` from its middle release found there?
-    And the false-alarm rate over every series with its releases shuffled."""
+def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], tuple[float, float], int]:
+    """Per family series with enough releases: its noise, the smallest step the report could flag at its middle,
+    and at which releases a step of `factor` added from there on is flagged there. And the false alarms over
+    every searched series with its steps taken out and its releases shuffled."""
+    searched = sum(table[column].dropna().size >= changes.MIN_POINTS for column in table.columns)
     checks = []
     families = table.loc[:, table.columns.get_level_values("model") == FAMILY]
     for column in families.columns:
         series = families[column].dropna()
         if len(series) < 2 * changes.MIN_POINTS:
             continue
-        at = len(series) // 2
-        checks.append({"column": column, "release": series.index[at], "points": len(series),
-                       "found": changes.injected_step_found(series, at, factor)})
-    searched = sum(table[column].dropna().size >= changes.MIN_POINTS for column in table.columns)
-    return checks, changes.false_alarm_rate(table), searched
+        sd = float(changes.noise(np.log(series.to_numpy(dtype=float))))
+        checks.append({"column": column, "points": len(series), "noise": sd,
+                       "smallest": changes.smallest_step(len(series), sd, changes.FDR / max(searched, 1)),
+                       "found": changes.injected_steps_found(table, column, factor)})
+    return checks, changes.false_alarms(table), searched
 
 
 def _version(release: str) -> tuple[int, ...]:
@@ -127,11 +130,14 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
                   "recorded them.", "", to_markdown(measured.set_index("release")), ""]
     searched = [c for c in searched_table.columns if searched_table[c].dropna().size >= changes.MIN_POINTS]
     lines += [f"Series searched: {len(searched)} of {searched_table.shape[1]} (a series needs "
-              f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation, "
-              f"permutation test of the largest split t, {changes.RESAMPLES} shuffles; Benjamini-Hochberg over "
+              f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation; the largest "
+              f"difference of segment means in units of the series' noise, against {changes.NULL_SERIES} simulated "
+              f"step-free series; Benjamini-Hochberg over "
               f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
+    ordered = flagged.assign(order=[(_version(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
+                                     row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
     steps_table = pd.DataFrame([{
         "release": step_releases(step, commits), "stack": stack_of(step["env"]),
         "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),
@@ -140,30 +146,43 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
         "moved with it": ", ".join(changes.moved_with(step, table) if step["model"] != FAMILY else [])
         or ("-" if step["model"] == FAMILY else "neither"),
         "packages that changed": dependency_changes(step, commits, versions),
-    } for _, step in flagged.sort_values(["release", "benchmark", "model", "backend"]).iterrows()])
+    } for _, step in ordered.iterrows()])
     if steps_table.empty:
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
-    else:
-        lines += [to_markdown(steps_table.set_index("release")), ""]
-    checks, false_alarms, n_series = validation(searched_table)
+    for (release, stack, packages), group in (steps_table.groupby(["release", "stack", "packages that changed"],
+                                                                  sort=False) if not steps_table.empty else []):
+        lines += [f"### {release}, {stack} stack: {len(group)} steps", "", f"Packages that changed: {packages}.", "",
+                  to_markdown(group.drop(columns=["release", "stack", "packages that changed"]).set_index("benchmark")),
+                  ""]
+    checks, (raw_alarms, report_alarms), n_series = validation(searched_table)
     lines += ["## How well it detects, on these series", ""]
     if checks:
-        found_count = sum(check["found"] for check in checks)
-        lines += [f"A 10 % step added to each family series from its middle release on was found at that release "
-                  f"in {found_count} of {len(checks)} series:", "", "| stack | benchmark | family | releases | "
-                  "step added at | found there |", "|---|---|---|---|---|---|"]
+        found_count = sum(sum(check["found"].values()) for check in checks)
+        tried = sum(len(check["found"]) for check in checks)
+        lines += [f"A 10 % step was added to each family series from each release a step can start at (one at a time, "
+                  f"every other series as measured) and the whole report run again: it flagged the step at its "
+                  f"release in {found_count} of {tried} tries. Noise: the spread of one release's value in the series, "
+                  f"from neighbouring releases' differences. Smallest step: the step at the series' middle that p <= "
+                  f"{changes.FDR} / {n_series} (Bonferroni over the searched series, what a lone real step needs) "
+                  f"would flag at that noise.", "",
+                  "| stack | benchmark | family | releases | noise | smallest step | 10 % step found at | missed at |",
+                  "|---|---|---|---|---|---|---|---|"]
         for check in checks:
             _, env, benchmark, _, family = check["column"]
+            hits = [release for release, hit in check["found"].items() if hit]
+            misses = [release for release, hit in check["found"].items() if not hit]
             lines.append(f"| {stack_of(env)} | {changes.SERIES[benchmark]} | {family} | {check['points']} "
-                         f"| {check['release']} | {'yes' if check['found'] else 'no'} |")
+                         f"| {check['noise']:.1%} | {check['smallest'] - 1:+.0%} | {', '.join(hits) or '-'} "
+                         f"| {', '.join(misses) or '-'} |")
         lines.append("")
     else:
         lines += [f"No family series has {2 * changes.MIN_POINTS} releases yet: the injected-step check waits for them.",
                   ""]
-    if not math.isnan(false_alarms):
-        lines += [f"False alarms: with the releases of each of the {n_series} searched series shuffled (3 times "
-                  f"each), {false_alarms:.1%} of the shuffled series raised a step at p <= {changes.FDR} "
-                  f"(before the report's false-discovery control).", ""]
+    if not math.isnan(raw_alarms):
+        lines += [f"False alarms: with each of the {n_series} searched series' flagged steps taken out and its releases "
+                  f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
+                  f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
+                  f"{report_alarms:.1%} were flagged by the report.", ""]
     return "\n".join(lines), steps_table, measured
 
 

@@ -240,7 +240,8 @@ compare: asv-config machine
 # a kind's smallest detectable change is above its goal and REVIEW_MINUTES (for the rounds) allow,
 # at most MAX_ROUNDS (scripts/review_rounds.py); then the tracked metrics (ESS, gradient counts ...)
 # once per side from the last round's runs; then compare, with intervals and tests from the rounds.
-# REVIEW_BACKENDS picks the backends (all: every one); the canary always runs.
+# REVIEW_BACKENDS picks the backends (all: every one); the canary always runs. A review stopped part
+# way resumes: the same command with REVIEW_ID=<its id> keeps its rounds and metrics and adds the rest.
 ROUNDS ?= 4
 REVIEW_MINUTES ?= 35
 MAX_ROUNDS ?= 20
@@ -284,12 +285,12 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	@test "$(MAX_ROUNDS)" -ge "$(ROUNDS)" 2>/dev/null || { echo "error: MAX_ROUNDS=$(MAX_ROUNDS): must be a whole number of at least ROUNDS=$(ROUNDS)" >&2; exit 2; }
 	@awk 'BEGIN { exit !("$(REVIEW_MINUTES)" + 0 > 0) }' || { echo "error: REVIEW_MINUTES=$(REVIEW_MINUTES): must be a positive number of minutes" >&2; exit 2; }
 	@for r in $(BASE) $(HEAD) $(ALSO); do git -C $(REPO_DIR) rev-parse $$r^{commit}; done > $(REVIEW_COMMITS)
-	@mkdir -p $(REVIEW_RESULTS) && date -u +"started %FT%TZ" > $(REVIEW_RESULTS)/run.txt
+	@mkdir -p $(REVIEW_RESULTS) && date -u +"started %FT%TZ" >> $(REVIEW_RESULTS)/run.txt
 	PATH="$(dir $(PYTHON312)):$$PATH" $(PY) scripts/review_rounds.py --asv $(VENV)/bin/asv --commits $(REVIEW_COMMITS) \
 	  --results $(REVIEW_RESULTS) --machine $(MACHINE) --rounds $(ROUNDS) --minutes $(REVIEW_MINUTES) \
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
-	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
-	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
+	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
+	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	@# what the run selected, for compare (which reviews only that) and for later reviews of these results
 	printf '%s\n' $(REVIEW_TIMED) $(REVIEW_TRACKED) $(REVIEW_COUNTED) | grep -v '^--bench$$' > $(REVIEW_RESULTS)/bench.txt
 	date -u +"ended %FT%TZ" >> $(REVIEW_RESULTS)/run.txt

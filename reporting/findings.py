@@ -97,9 +97,12 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
     return f"{step['before']} -> {step['release']}" + (f" ({between} releases between not measured)" if between else "")
 
 
+FAMILY_SUFFIX = " (geometric mean of its cases)"
+
+
 def _label(row) -> str:
     if row["model"] == FAMILY:
-        return f"{row['backend']} (geometric mean of its cases)"
+        return row["backend"] + FAMILY_SUFFIX
     return f"{row['model']} / {row['backend']}"
 
 
@@ -196,9 +199,15 @@ def readme_block(measured: pd.DataFrame, steps_table: pd.DataFrame, machine: str
     else:
         stacks = "; ".join(f"{stack}: {', '.join(group['release'])}" for stack, group in measured.groupby("stack"))
         held = f"Measured on {machine}: {stacks}."
-    found = (f"{len(steps_table)} steps found, listed with their intervals in [docs/findings.md](docs/findings.md)."
-             if not steps_table.empty else "No step found yet ([docs/findings.md](docs/findings.md) says what was searched).")
-    return f"{README_START}\n{held} {found}\n{README_END}"
+    if steps_table.empty:
+        return f"{README_START}\n{held} No step found yet ([docs/findings.md](docs/findings.md) says what was " \
+               f"searched).\n{README_END}"
+    families = steps_table[steps_table["case"].str.endswith(FAMILY_SUFFIX)]
+    shared = "; ".join(f"{row['case'].removesuffix(FAMILY_SUFFIX)} {row['benchmark']} x{row['new / old [95 % interval]']}"
+                       f" at {row['release'].split(' (')[0]}" for _, row in families.iterrows())
+    return (f"{README_START}\n{held} {len(steps_table)} steps found, {len(families)} of them shared by a whole "
+            f"backend family (geometric mean of its cases, new / old [95 % interval]): {shared or 'none'}. Every step, "
+            f"with the packages that changed, in [docs/findings.md](docs/findings.md).\n{README_END}")
 
 
 def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:

@@ -110,10 +110,12 @@ def estimate(log_ratios: np.ndarray) -> Estimate | None:
 
 
 def log_ratios(base: np.ndarray, head: np.ndarray) -> np.ndarray | None:
-    """Round-wise log(head/base); None unless both sides have the same rounds."""
-    if base is None or head is None or len(base) != len(head):
+    """Round-wise log(head/base) over the rounds both sides have (a review stopped inside a round has
+    one more round on the sides that ran in it)."""
+    if base is None or head is None:
         return None
-    return np.log(head) - np.log(base)
+    common = min(len(base), len(head))
+    return np.log(head[:common]) - np.log(base[:common]) if common else None
 
 
 def paired_estimate(base: np.ndarray, head: np.ndarray) -> Estimate | None:

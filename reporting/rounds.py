@@ -61,6 +61,10 @@ def decide(kinds: pd.DataFrame, rounds: int, minutes_used: float, minutes_per_ro
         return Decision(False, f"{where}: every goal met")
     if rounds + STEP > max_rounds:
         return Decision(False, f"{where}: stopping at the most rounds allowed ({max_rounds})")
+    if not math.isfinite(minutes_per_round):  # resumed with its first rounds recorded before: no pace yet
+        if minutes_used < budget_minutes:
+            return Decision(True, f"{where}: {STEP} more rounds (their pace is not timed yet in this run)")
+        return Decision(False, f"{where}: the {budget_minutes:g} min budget is spent")
     needed = STEP * minutes_per_round
     if minutes_used + needed > budget_minutes:
         return Decision(False, f"{where}: {STEP} more rounds would take about {needed:.0f} min, "

@@ -8,12 +8,14 @@ FILE lists the commits (base, head, then any others), as asv's HASHFILE. First R
 then, while the base/head review's smallest detectable change of a kind is above its goal
 (reporting/rounds.py) and MINUTES (counted from the start, environments included) hold two more
 rounds at the pace of the last asv call, two more rounds, their samples appended. Each decision is
-printed and kept in DIR/rounds.txt.
+printed and kept in DIR/rounds.txt. Where DIR already holds rounds of these commits (a review
+stopped part way, run again with its REVIEW_ID), they are kept and the rounds appended to them.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 import sys
 import time
@@ -71,16 +73,29 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"asv run failed (exit {code}); the rounds recorded so far are kept in {args.results}")
         return (time.monotonic() - began) / 60 / count
 
-    per_round = run(args.rounds, append=False)
+    def note(line: str) -> None:
+        print(f"review rounds: {line}", flush=True)
+        with log.open("a") as file:
+            file.write(line + "\n")
+
+    recorded = 0
+    if all(list((args.results / args.machine).glob(f"{commit[:8]}-*.json")) for commit in commits[:2]):
+        recorded, _ = rounds.state(args.results, commits[0], commits[1], args.machine, bench)
+    if recorded:  # a review stopped part way (make continuous REVIEW_ID=...): its rounds are kept, more appended
+        note(f"resuming: {recorded} rounds of base and head already recorded in {args.results}")
+    per_round = run(args.rounds - recorded, append=bool(recorded)) if recorded < args.rounds else math.nan
+    before = -1  # rounds recorded before the last asv call
     while True:
         measured, kinds = rounds.state(args.results, commits[0], commits[1], args.machine, bench)
+        if measured <= before:
+            note(f"asv ran but recorded no further round ({measured} rounds): stopping; see its output above")
+            return 1
         used = (time.monotonic() - started) / 60
         decision = rounds.decide(kinds, measured, used, per_round, args.minutes, args.max_rounds)
-        print(f"review rounds: {decision.reason}", flush=True)
-        with log.open("a") as file:
-            file.write(decision.reason + "\n")
+        note(decision.reason)
         if not decision.more:
             return 0
+        before = measured
         per_round = run(rounds.STEP, append=True)
 
 

@@ -116,3 +116,9 @@ def test_from_ten_rounds_one_process_at_half_speed_does_not_set_the_interval():
     assert trimmed.df == 12 - 2 - 1 and trimmed.high < 1.03 and paired.verdict(trimmed.ratio, trimmed.p) == "same"
     few = paired.estimate(ratios[:6])  # below ten rounds nothing is trimmed: the odd round widens it
     assert few.df == 5 and few.high > 1.1
+
+
+def test_a_review_stopped_inside_a_round_pairs_the_rounds_both_sides_have():
+    base, head = np.array([1.0, 1.1, 0.9, 1.0]), np.array([1.1, 1.21, 0.99])
+    assert np.allclose(paired.log_ratios(base, head), np.log(1.1))
+    assert paired.log_ratios(base, head[:0]) is None

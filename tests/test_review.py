@@ -6,6 +6,7 @@ it with the committed A/A thresholds.
 """
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -114,6 +115,33 @@ def measured_in_rounds(tmp_path_factory):
     run = asv_runs.asv("run", *common, *tracked, f"HASHFILE:{hashfile}", home=tmp_path)
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
     return tmp_path / "results", commits, timed + tracked
+
+
+def test_a_stopped_review_run_again_keeps_its_rounds_and_appends_to_them(measured_in_rounds, tmp_path):
+    """review_rounds.py over a review's results resumes: it never starts the rounds afresh, asks asv only to
+    append, and stops (exit 1) when an asv call recorded no further round instead of asking again."""
+    results, commits, selection = measured_in_rounds
+    shutil.copytree(results, tmp_path / "results")
+    hashfile = tmp_path / "commits.txt"
+    hashfile.write_text("\n".join(commits.values()) + "\n")
+    calls = tmp_path / "calls.txt"
+    fake_asv = tmp_path / "asv"
+    fake_asv.write_text(f"#!/bin/sh\necho \"$*\" >> {calls}\n")
+    fake_asv.chmod(0o755)
+    run = asv_runs.run_script("review_rounds.py", "--asv", str(fake_asv), "--commits", str(hashfile),
+                              "--results", str(tmp_path / "results"), "--machine", asv_runs.MACHINE,
+                              "--rounds", "3", "--max-rounds", "20", "--minutes", "60", "--", *selection,
+                              home=tmp_path)
+    log = (tmp_path / "results" / "rounds.txt").read_text().splitlines()
+    recorded = (results / "rounds.txt").read_text().splitlines()
+    assert log[:len(recorded)] == recorded  # the first run's decisions are kept
+    assert log[len(recorded)].startswith("resuming: ") and "rounds of base and head already recorded" in log[len(recorded)]
+    asked = calls.read_text().splitlines() if calls.exists() else []
+    assert all("--append-samples" in call for call in asked)
+    if asked:  # a goal was missed: two more rounds asked for, none recorded by the fake asv
+        assert run.returncode == 1 and len(asked) == 1 and log[-1].startswith("asv ran but recorded no further round")
+    else:
+        assert run.returncode == 0
 
 
 def _compare_rounds(measured_in_rounds, head):

@@ -4,7 +4,7 @@
 docs`): per machine and commit, the minutes asv recorded for each phase (the gradient
 micro-benchmark, the timed sampling runs, the tracked metrics, the rest), summed over each
 benchmark's last run. Environment builds and installs are not in asv's durations; a benchmark
-run again later, alone, counts only that run.
+run again later, alone, counts only that run. It also rewrites the full tier's block (reporting/full_tier.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reporting import full_tier
 from reporting.findings import release_commits, stack_of
 from reporting.pages import replace_block
 from reporting.results import in_progress, result_files, to_markdown
@@ -58,6 +59,8 @@ def main(args) -> int:
     page = Path(args.page)
     text = replace_block(page.read_text(), START, END, block(durations_table(Path(args.results), Path(args.tags))),
                          str(page))
+    releases = release_commits(Path(args.tags)) if Path(args.tags).exists() else {}
+    text = replace_block(text, full_tier.START, full_tier.END, full_tier.block(Path(args.full), releases), str(page))
     page.write_text(text)
     print(f"wrote {page}")
     return 0
@@ -65,6 +68,7 @@ def main(args) -> int:
 
 def add_arguments(parser) -> None:
     parser.add_argument("--results", default="results")
+    parser.add_argument("--full", default="results-full", help="the full tier's results and ledgers")
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--page", default="docs/tiers-and-history.md")
 

@@ -30,11 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import BACKEND_NAMES, TIER_NAME, model_cases, write_json_atomically  # noqa: E402
-
-
-# asv run's exit status: 0 all ok, 2 some benchmark failed (that is recorded: a result). Anything
-# else is asv itself failing (no environment, no commit): the case is not measured.
-MEASURED = (0, 2)
+from reporting.full_tier import MEASURED, case_measured, pieces_measured  # noqa: E402
 
 
 def ledger_path(results_dir: Path, machine: str) -> Path:
@@ -71,30 +67,12 @@ def run_piece(asv: list[str], flags: list[str], commit: str, bench: str) -> dict
     }
 
 
-def pieces_measured(entry: dict | None) -> list[dict]:
-    """The measured per-backend pieces of a case's entry (none for a whole-case entry)."""
-    pieces = (entry or {}).get("backends", {})
-    return [pieces[backend] for backend in BACKEND_NAMES if pieces.get(backend, {}).get("exit") in MEASURED]
-
-
-def case_measured(entry: dict | None) -> dict | None:
-    """A case's entry as {seconds, pieces}, if the whole case or every backend of it is measured."""
-    if not entry:
-        return None
-    if "backends" not in entry:
-        return {"seconds": entry["seconds"], "pieces": 1} if entry["exit"] in MEASURED else None
-    pieces = pieces_measured(entry)
-    if len(pieces) < len(BACKEND_NAMES):
-        return None
-    return {"seconds": round(sum(piece["seconds"] for piece in pieces), 1), "pieces": len(pieces)}
-
-
 def measure(path: Path, commit: str, case: str, backend: str | None, run) -> int | None:
     """Run one piece unless the ledger has it; returns asv's exit status, or None if skipped."""
     label = f"{case} {backend}" if backend else case
     entry = load_ledger(path).get(commit, {}).get(case) or {}
     piece = entry.get("backends", {}).get(backend) if backend else None
-    done = case_measured(entry) or (piece if piece and piece["exit"] in MEASURED else None)
+    done = case_measured(entry, BACKEND_NAMES) or (piece if piece and piece["exit"] in MEASURED else None)
     if done:
         print(f"[{label}] measured already: {done['seconds']:.0f} s", flush=True)
         return None
@@ -148,17 +126,17 @@ def main(argv: list[str] | None = None) -> int:
             if exit_code is not None and exit_code not in MEASURED:
                 asv_failed.append(f"{case} {backend}" if backend else case)
     ledger = load_ledger(path).get(args.commit, {})
-    measured = {case: case_measured(ledger.get(case)) for case in valid}
+    measured = {case: case_measured(ledger.get(case), BACKEND_NAMES) for case in valid}
     measured = {case: entry for case, entry in measured.items() if entry}
     total = sum(entry["seconds"] for entry in measured.values())
     missing = [case for case in valid if case not in measured]
     print(f"tier {TIER_NAME} at {args.commit[:8]}: {total / 60:.1f} min measured over "
           f"{len(measured)}/{len(valid)} cases" + (f"; not yet: {', '.join(missing)}" if missing else ""))
     for case in missing:
-        pieces = pieces_measured(ledger.get(case))
+        pieces = pieces_measured(ledger.get(case), BACKEND_NAMES)
         if pieces:
             print(f"  {case}: {len(pieces)}/{len(BACKEND_NAMES)} backends measured, "
-                  f"{sum(piece['seconds'] for piece in pieces) / 60:.1f} min")
+                  f"{sum(piece['seconds'] for piece in pieces.values()) / 60:.1f} min")
     if asv_failed:
         print(f"asv itself failed on: {', '.join(asv_failed)} (run again to retry)", file=sys.stderr)
         return 1

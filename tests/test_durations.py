@@ -1,5 +1,6 @@
 """reporting/durations.py: minutes per phase of every committed run, in docs/tiers-and-history.md."""
 
+import math
 import shutil
 from pathlib import Path
 
@@ -32,3 +33,36 @@ def test_phases_add_up_and_a_run_in_progress_is_left_out(tmp_path):
 
     (target / f"{second.name}.inprogress").write_text('{"finished": {}, "unfinished": {}}')
     assert len(durations.durations_table(tmp_path, TAGS)) == 1
+
+
+def test_the_committed_full_tier_block_is_what_the_generator_writes():
+    from reporting import findings, full_tier
+
+    page = (ROOT / "docs" / "tiers-and-history.md").read_text()
+    assert full_tier.block(ROOT / "results-full", findings.release_commits(TAGS)) in page, \
+        "docs/tiers-and-history.md is stale: run make docs"
+
+
+def test_a_case_measured_in_pieces_on_two_hosts_counts_once_every_backend_is_in(tmp_path):
+    import json
+
+    from reporting import full_tier
+
+    commit, backends = "c" * 40, ["a", "b"]
+    piece = lambda seconds, exit=0: {"seconds": seconds, "exit": exit}  # noqa: E731
+    ledgers = {"x86_64-2cpu-24GB-amd-epyc-full": {commit: {"whole": piece(60.0), "split": {"backends": {"a": piece(120.0)}},
+                                                          "half": {"backends": {"a": piece(30.0), "b": piece(9.0, 1)}}}},
+               "x86_64-2cpu-24GB-intel-xeon-full": {commit: {"split": {"backends": {"a": piece(999.0),
+                                                                                     "b": piece(3600.0, 2)}}}}}
+    for machine, ledger in ledgers.items():
+        (tmp_path / machine).mkdir()
+        (tmp_path / machine / "durations.json").write_text(json.dumps(ledger))
+    (tmp_path / "benchmarks.json").write_text(json.dumps({full_tier.WALL: {"timeout": 3600}}))
+    table, timed_out = full_tier.cases_table(tmp_path, commit, ["whole", "split", "half"], backends)
+    rows = table.set_index("case")
+    assert rows.loc["whole", "minutes"] == 1.0 and rows.loc["whole", "pieces"] == "whole"
+    # a on the first host (name order), b on the second: 120 + 3600 s, one piece at the timeout
+    assert rows.loc["split", "minutes"] == 62.0 and rows.loc["split", "measured on"] == "amd-epyc + intel-xeon"
+    assert rows.loc["split", "pieces at the timeout"] == 1 and timed_out == {("split", "b")}
+    # asv itself failed on b (exit 1): the case is not whole
+    assert math.isnan(rows.loc["half", "minutes"]) and rows.loc["half", "pieces"] == "1 of 2 backends"

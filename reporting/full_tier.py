@@ -1,0 +1,133 @@
+"""What the full tier costs at one commit, and where its time goes, from its ledgers and results.
+
+scripts/measure_tier.py runs the full tier a model case (or a (case, backend) piece) at a time and
+keeps each piece's wall time in `results-full/<machine>/durations.json`. A case counts once it is
+measured whole, or once every backend's piece is measured, on one host or across several (each
+piece on the first host, in name order, that measured it). The block written into
+docs/tiers-and-history.md (`make docs`) gives per case its minutes, the hosts, and how many of its
+timed runs ended at asv's timeout; their sum; and the median timed run of every (case, backend).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from reporting.results import WALL, result_files, tidy, to_markdown
+
+START, END = "<!-- full tier: written by make docs (python -m reporting durations) -->", "<!-- full tier end -->"
+# asv run's exit status: 0 all ok, 2 some benchmark failed (recorded: a result). Anything else is
+# asv itself failing (no environment, no commit): that piece is not measured.
+MEASURED = (0, 2)
+
+
+def pieces_measured(entry: dict | None, backends: list[str]) -> dict[str, dict]:
+    """The measured per-backend pieces of a case's ledger entry (none for a whole-case entry)."""
+    pieces = (entry or {}).get("backends", {})
+    return {backend: pieces[backend] for backend in backends if pieces.get(backend, {}).get("exit") in MEASURED}
+
+
+def case_measured(entry: dict | None, backends: list[str]) -> dict | None:
+    """A case's entry as {seconds, pieces}, if the whole case or every backend of it is measured."""
+    if not entry:
+        return None
+    if "backends" not in entry:
+        return {"seconds": entry["seconds"], "pieces": 1} if entry["exit"] in MEASURED else None
+    pieces = pieces_measured(entry, backends)
+    if len(pieces) < len(backends):
+        return None
+    return {"seconds": round(sum(piece["seconds"] for piece in pieces.values()), 1), "pieces": len(pieces)}
+
+
+def host_of(machine: str) -> str:
+    """x86_64-2cpu-24GB-amd-epyc-full -> amd-epyc: the CPU part of the name."""
+    return machine.removeprefix("x86_64-2cpu-24GB-").removesuffix("-full")
+
+
+def ledgers(results_dir: Path) -> dict[str, dict]:
+    """machine -> its ledger (commit -> case -> entry), for every machine folder that has one."""
+    return {path.parent.name: json.loads(path.read_text())
+            for path in sorted(Path(results_dir).glob("*/durations.json"))}
+
+
+def timeout_seconds(results_dir: Path) -> float:
+    benchmarks = json.loads((Path(results_dir) / "benchmarks.json").read_text())
+    return float(benchmarks[WALL]["timeout"])
+
+
+def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list[str]) -> tuple[pd.DataFrame, set]:
+    """Per case: minutes, hosts, pieces and timed runs at the timeout, measured on any host (NaN minutes where
+    some piece is not measured anywhere yet); and the (case, backend) pieces that ran into the timeout."""
+    by_machine = {machine: ledger.get(commit, {}) for machine, ledger in ledgers(results_dir).items()}
+    timeout = timeout_seconds(results_dir)
+    rows, timed_out = [], set()
+    for case in cases:
+        whole = next(((machine, found) for machine, cases_of in by_machine.items()
+                      if (found := case_measured(cases_of.get(case), backends)) and found["pieces"] == 1), None)
+        if whole:
+            rows.append({"case": case, "minutes": whole[1]["seconds"] / 60, "measured on": host_of(whole[0]),
+                         "pieces": "whole", "pieces at the timeout": 0})
+            continue
+        chosen = {}
+        for machine, cases_of in by_machine.items():
+            for backend, piece in pieces_measured(cases_of.get(case), backends).items():
+                chosen.setdefault(backend, (machine, piece))
+        timed_out |= {(case, backend) for backend, (_, piece) in chosen.items() if piece["seconds"] >= timeout}
+        hosts = sorted({host_of(machine) for machine, _ in chosen.values()})
+        seconds = sum(piece["seconds"] for _, piece in chosen.values())
+        rows.append({"case": case, "minutes": seconds / 60 if len(chosen) == len(backends) else math.nan,
+                     "measured on": " + ".join(hosts) or "-",
+                     "pieces": f"{len(chosen)} of {len(backends)} backends",
+                     "pieces at the timeout": sum(piece["seconds"] >= timeout for _, piece in chosen.values())})
+    return pd.DataFrame(rows), timed_out
+
+
+def timed_runs(frame: pd.DataFrame, cases: list[str], timed_out: set) -> pd.DataFrame:
+    """Median seconds of the timed run per (case, backend) (one commit's rows), from the first host in name
+    order that has a value, the host named where it is not the first; 'failed (hosts)' where every host failed,
+    'timed out (hosts)' where that (case, backend) is in `timed_out`."""
+    frame = frame[(frame["benchmark"] == WALL) & frame["status"].isin(["ok", "failed"])]
+    first_machine = min(frame["machine"], default="")
+    table = {}
+    for (case, backend), group in frame.sort_values("machine").groupby(["model", "backend"], sort=False):
+        ok = group[group["status"] == "ok"]
+        if not ok.empty:
+            value, machine = ok["value"].iloc[0], ok["machine"].iloc[0]
+            table[(case, backend)] = f"{value:.1f}" + ("" if machine == first_machine else f" ({host_of(machine)})")
+        else:
+            outcome = "timed out" if (case, backend) in timed_out else "failed"
+            table[(case, backend)] = f"{outcome} ({', '.join(host_of(machine) for machine in group['machine'])})"
+    series = pd.Series(table, dtype=object)
+    if series.empty:
+        return pd.DataFrame()
+    return series.unstack().reindex(index=[case for case in cases if case in series.index.get_level_values(0)],
+                                    columns=[backend for backend in dict.fromkeys(frame["backend"])])
+
+
+def block(results_dir: Path, releases: dict[str, str]) -> str:
+    """The full tier's cases, minutes and timed runs at every commit its ledgers hold."""
+    results_dir = Path(results_dir)
+    commits = sorted({commit for ledger in ledgers(results_dir).values() for commit in ledger})
+    if not commits:
+        return f"{START}\nNo full-tier ledger yet.\n{END}"
+    frame = tidy(result_files(results_dir))
+    lines = []
+    for commit in commits:
+        rows = frame[frame["commit"] == commit]
+        grid = rows[rows["benchmark"] == WALL]
+        cases, backends = list(dict.fromkeys(grid["model"])), list(dict.fromkeys(grid["backend"]))
+        table, timed_out = cases_table(results_dir, commit, cases, backends)
+        measured, missing = table.dropna(subset=["minutes"]), table[table["minutes"].isna()]
+        total = measured["minutes"].sum()
+        lines += [f"Full tier at PyMC {releases.get(commit, commit[:8])} ({commit[:8]}), from the ledgers "
+                  f"`{results_dir.name}/<machine>/durations.json` (wall time of each `asv run` piece, asv's start-up "
+                  "included):", "", to_markdown(table.set_index("case").round({"minutes": 1})), "",
+                  f"Sum over the {len(measured)} cases measured: {total:.0f} min ({total / 60:.1f} h)"
+                  + (f"; not yet whole: {', '.join(missing['case'])}" if len(missing) else "") + ". A piece at the "
+                  f"timeout holds a timed run that asv stopped at {timeout_seconds(results_dir):.0f} s (recorded as "
+                  "failed).", "", "Median timed run per case and backend (seconds; the host in brackets where it is "
+                  "not the first in name order):", "", to_markdown(timed_runs(rows, cases, timed_out)), ""]
+    return f"{START}\n" + "\n".join(lines).rstrip() + f"\n{END}"

@@ -203,7 +203,7 @@ findings: setup
 # across releases, the minutes per phase of every run and the reviews' evidence (tests fail when the
 # committed text differs from what these write).
 docs: findings mirror
-	$(REPORTING) durations --results results
+	$(REPORTING) durations --results results --readme README.md
 	$(PY) scripts/evidence.py
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.

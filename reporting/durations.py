@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import full_tier
-from reporting.findings import release_commits, stack_of
+from reporting.findings import release_commits, release_key, stack_of
 from reporting.pages import replace_block
 from reporting.results import in_progress, result_files, to_markdown
 
@@ -55,14 +55,34 @@ def block(table: pd.DataFrame) -> str:
     return f"{START}\n{body}\n{END}"
 
 
+README_START, README_END = "<!-- bench minutes: written by make docs -->", "<!-- bench minutes end -->"
+
+
+def readme_block(table: pd.DataFrame) -> str:
+    """One line for README.md: the minutes `make bench` measured (quick tier, today's stack, the newest release)
+    on each host."""
+    today = table[(table["stack"] == "today") & table["commit"].str.fullmatch(r"[0-9.]+")] if not table.empty else table
+    if today.empty:
+        return f"{README_START}\nNo quick-tier run of a release on today's stack is committed yet.\n{README_END}"
+    newest = max(today["commit"], key=release_key)
+    runs = today[today["commit"] == newest]
+    hosts = ", ".join(f"{row['total']:.0f} min on {row['machine']} ({row['measured']})" for _, row in runs.iterrows())
+    return (f"{README_START}\nMeasured: `make bench`'s benchmarks at PyMC {newest} took {hosts}, as asv recorded them "
+            f"(environment build and install not included; every run in docs/tiers-and-history.md).\n{README_END}")
+
+
 def main(args) -> int:
     page = Path(args.page)
-    text = replace_block(page.read_text(), START, END, block(durations_table(Path(args.results), Path(args.tags))),
-                         str(page))
+    table = durations_table(Path(args.results), Path(args.tags))
+    text = replace_block(page.read_text(), START, END, block(table), str(page))
     releases = release_commits(Path(args.tags)) if Path(args.tags).exists() else {}
     text = replace_block(text, full_tier.START, full_tier.END, full_tier.block(Path(args.full), releases), str(page))
     page.write_text(text)
     print(f"wrote {page}")
+    if args.readme:
+        readme = Path(args.readme)
+        readme.write_text(replace_block(readme.read_text(), README_START, README_END, readme_block(table), str(readme)))
+        print(f"wrote {readme}")
     return 0
 
 
@@ -71,4 +91,5 @@ def add_arguments(parser) -> None:
     parser.add_argument("--full", default="results-full", help="the full tier's results and ledgers")
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--page", default="docs/tiers-and-history.md")
+    parser.add_argument("--readme", help="also rewrite the minutes of make bench in this README")
 

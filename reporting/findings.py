@@ -86,14 +86,14 @@ def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], t
     return checks, changes.false_alarms(table), searched
 
 
-def _version(release: str) -> tuple[int, ...]:
+def release_key(release: str) -> tuple[int, ...]:
     return tuple(int(part) for part in release.split(".") if part.isdigit())
 
 
 def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
     """'5.15.0 -> 6.0.0', saying how many releases of the history lie between, not measured there."""
-    low, high = _version(step["before"]), _version(step["release"])
-    between = sum(low < _version(release) < high for release in set(commits.values()))
+    low, high = release_key(step["before"]), release_key(step["release"])
+    between = sum(low < release_key(release) < high for release in set(commits.values()))
     return f"{step['before']} -> {step['release']}" + (f" ({between} releases between not measured)" if between else "")
 
 
@@ -139,7 +139,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
               f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
-    ordered = flagged.assign(order=[(_version(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
+    ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
     steps_table = pd.DataFrame([{
         "release": step_releases(step, commits), "stack": stack_of(step["env"]),

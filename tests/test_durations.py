@@ -66,3 +66,9 @@ def test_a_case_measured_in_pieces_on_two_hosts_counts_once_every_backend_is_in(
     assert rows.loc["split", "pieces at the timeout"] == 1 and timed_out == {("split", "b")}
     # asv itself failed on b (exit 1): the case is not whole
     assert math.isnan(rows.loc["half", "minutes"]) and rows.loc["half", "pieces"] == "1 of 2 backends"
+
+
+def test_the_readme_states_the_minutes_of_make_bench_as_the_generator_writes_them():
+    table = durations.durations_table(ROOT / "results", TAGS)
+    assert durations.readme_block(table) in (ROOT / "README.md").read_text(), "README.md is stale: run make docs"
+    assert "PyMC 6.4.0" in durations.readme_block(table)  # the newest release measured on today's stack

@@ -280,9 +280,29 @@ def instruction_verdicts(instructions: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def counted_part(verdicts: pd.DataFrame) -> list[str]:
+    """Per backend with both counts: which part of a sampler step moved, the evaluation or the sampler's own work."""
+    lines = []
+    for backend, group in verdicts.groupby("backend"):
+        verdict = dict(zip(group["counted"], group["verdict"]))
+        evaluation, step = verdict.get(COUNTED[INSTRUCTIONS]), verdict.get(COUNTED[SAMPLING_INSTRUCTIONS])
+        if evaluation is None or step is None or evaluation == step == "same":
+            continue
+        if evaluation == "same":
+            lines.append(f"{backend}: {step} instructions per sampler step, the evaluation unchanged: the sampler's "
+                         "own work moved.")
+        elif step == "same":
+            lines.append(f"{backend}: {evaluation} instructions per evaluation, but not per sampler step: the "
+                         "evaluation's share of a step is too small to move it beyond the tolerance.")
+        else:
+            lines.append(f"{backend}: {evaluation} instructions per evaluation and {step} per sampler step: the "
+                         "evaluation moved (a step's own work as well, where the step moved more).")
+    return lines
+
+
 def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> list[str]:
     changed = verdicts[verdicts["verdict"] != "same"]
-    parts = ["", f"### Instructions, counted by callgrind ({len(changed)} of {len(verdicts)} backends changed)",
+    parts = ["", f"### Instructions, counted by callgrind ({len(changed)} of {len(verdicts)} counts changed)",
              "One count a side in a fresh process (valgrind, the AVX2 build of each backend), of one logp+gradient "
              "evaluation or per step of a short run of PyMC's NUTS. Judged per backend: the median ratio over its "
              f"cases, changed beyond ±{INSTRUCTION_TOLERANCE:.0%}; single cases are listed, not judged, as a "
@@ -290,6 +310,7 @@ def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> 
     parts.append(_table(verdicts.sort_values(["counted", "backend"]),
                         {"counted": "counted", "backend": "backend", "cases": "cases", "median": "median ratio",
                          "low": "lowest", "high": "highest", "verdict": "verdict"}))
+    parts += ["", *[f"- {line}" for line in counted_part(verdicts)]] if counted_part(verdicts) else []
     parts.append("")
     parts.append(_table(instructions.assign(beyond=instructions["beyond"].map({True: "yes", False: ""}))
                         .sort_values(["counted", "backend", "model"]),
@@ -572,7 +593,7 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
         wrong = pd.DataFrame()
     counted = instructions is not None and not instructions.empty
     verdicts = instruction_verdicts(instructions) if counted else None
-    more = int((verdicts["verdict"] == "more").sum()) if counted else 0
+    more = verdicts.loc[verdicts["verdict"] == "more", "backend"].nunique() if counted else 0
     worse = bool(len(wrong) or len(slower) or len(new_failures) or more)
     slower_families = int((slower["model"] == "(all cases)").sum()) if review is not None else 0
     parts = [_headline(base, head, len(wrong), len(slower), len(new_failures), len(algorithmic), len(faster),

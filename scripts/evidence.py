@@ -65,6 +65,10 @@ REVIEWS = [
              "5 % slower leapfrog step; pymc only; rounds by the noise rule", AMD),
     Evidence("inject-adapt", "20261204T0540", "aa^", "inject-adapt",
              "NUTS target_accept 0.8 -> 0.7, a behaviour change; pymc only, 3 rounds", AMD),
+    Evidence("aa-6", "20261204T1333", "aa^", "aa", "A/A, pymc's gradient and canary, rounds by the noise rule; "
+             "instructions per evaluation and per sampler step (6 cases, counted after the rounds)", AMD),
+    Evidence("inject-step5-counted", "20261204T1333", "aa^", "inject-step5",
+             "5 % slower leapfrog step; pymc's gradient rounds; instructions per evaluation and per sampler step", AMD),
 ]
 
 

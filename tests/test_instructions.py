@@ -55,3 +55,14 @@ def test_a_backend_is_judged_by_its_median_case_not_by_one_odd_process():
     headline = compare._headline(compare.Side("a" * 40, None), compare.Side("b" * 40, None), 0, 0, 0, 0, 0, True,
                                  more_instructions=1)
     assert headline.startswith("**Worse**") and "1 backends with more instructions" in headline
+
+
+def test_the_review_says_which_part_of_a_sampler_step_moved():
+    def verdicts(evaluation, step):
+        return pd.DataFrame({"backend": ["pymc", "pymc"], "verdict": [evaluation, step],
+                             "counted": [compare.COUNTED[INSTRUCTIONS], compare.COUNTED[compare.SAMPLING_INSTRUCTIONS]]})
+
+    assert compare.counted_part(verdicts("same", "same")) == []
+    assert "the sampler's own work moved" in compare.counted_part(verdicts("same", "more"))[0]
+    assert "the evaluation moved" in compare.counted_part(verdicts("more", "more"))[0]
+    assert "too small to move it" in compare.counted_part(verdicts("more", "same"))[0]

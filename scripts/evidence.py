@@ -11,6 +11,7 @@ where a committed file differs from what this would write (tests/test_evidence.p
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -18,10 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reporting import compare, plan, rounds  # noqa: E402
+from reporting import compare, paired, plan, rounds  # noqa: E402
 from reporting.pages import replace_block  # noqa: E402
 
 EVIDENCE_DIR = ROOT / "docs" / "evidence"
@@ -29,6 +32,9 @@ PAGE = ROOT / "docs" / "review.md"
 MIRROR = ROOT / ".asv" / "pymc-mirror"
 START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence end -->"
 PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
+ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py -->", "<!-- adjacent end -->"
+# scripts/adjacent_pairs.py's runs: the gradient micro-benchmark with the sides' processes adjacent in time
+ADJACENT = ["adjacent-20261204T1426"]
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -132,6 +138,29 @@ def plans() -> str:
     return "\n".join(lines + ["", PLANS_END])
 
 
+def adjacent() -> str:
+    """Each adjacent-pairs run judged as the review judges rounds: per case and head side, the ratio to the base
+    with its interval, p-value and smallest detectable change; and the cases' aggregate."""
+    lines = [ADJACENT_START, "", "| run | head / base | case | ratio [95 % interval] | p | smallest detectable change |",
+             "|---|---|---|---|---|---|"]
+    for run in ADJACENT:
+        measured = json.loads((ROOT / "results-review" / run / "adjacent_pairs.json").read_text())
+        base_name, *heads = measured["sides"]
+        for head in heads:
+            ratios = []
+            for case, sides in measured["cases"].items():
+                base, other = (np.asarray(sides[name][paired.WARMUP_ROUNDS:], dtype=float) for name in (base_name, head))
+                ratios.append(paired.log_ratios(base, other))
+                lines.append(_adjacent_row(run, measured["sides"], head, case, paired.estimate(ratios[-1])))
+            lines.append(_adjacent_row(run, measured["sides"], head, "(all cases)", paired.aggregate_estimate(ratios)))
+    return "\n".join(lines + ["", ADJACENT_END])
+
+
+def _adjacent_row(run: str, sides: dict, head: str, case: str, estimate: paired.Estimate) -> str:
+    return (f"| {run} | {sides[head]} / {next(iter(sides.values()))} | {case} | {estimate.ratio:.3f} "
+            f"[{estimate.low:.3f}, {estimate.high:.3f}] | {estimate.p:.2g} | {estimate.detectable:.1%} |")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 where a file would change")
@@ -139,7 +168,8 @@ def main(argv=None) -> int:
     reviews = {evidence.name: review(evidence) for evidence in REVIEWS}
     page = replace_block(PAGE.read_text(), START, END, summary(reviews), str(PAGE))
     wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
-    wanted[PAGE] = replace_block(page, PLANS_START, PLANS_END, plans(), str(PAGE))
+    page = replace_block(page, PLANS_START, PLANS_END, plans(), str(PAGE))
+    wanted[PAGE] = replace_block(page, ADJACENT_START, ADJACENT_END, adjacent(), str(PAGE))
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if args.check:
         for path in stale:

@@ -252,7 +252,9 @@ SPACE := $(EMPTY) $(EMPTY)
 REVIEW_PAIRS = '($(if $(filter all,$(REVIEW_BACKENDS)),[^']+,$(subst $(SPACE),|,$(strip $(REVIEW_BACKENDS)))))'\)$$
 # REVIEW_SAMPLING= (empty): the gradient micro-benchmark and the canary only, minutes a round.
 REVIEW_SAMPLING ?= 1
-REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling))\..*$(REVIEW_PAIRS)"
+# REVIEW_COMPILE=1: the compile of each pair too, timed in the rounds in a fresh process (warm disk caches).
+REVIEW_COMPILE ?=
+REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm))\..*$(REVIEW_PAIRS)"
 REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
 # REVIEW_PLAN=<file>: the selection, rounds and budget that `make plan` chose by measured noise per second.
 ifneq ($(REVIEW_PLAN),)
@@ -286,7 +288,7 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	@awk 'BEGIN { exit !("$(REVIEW_MINUTES)" + 0 > 0) }' || { echo "error: REVIEW_MINUTES=$(REVIEW_MINUTES): must be a positive number of minutes" >&2; exit 2; }
 	@for r in $(BASE) $(HEAD) $(ALSO); do git -C $(REPO_DIR) rev-parse $$r^{commit}; done > $(REVIEW_COMMITS)
 	@mkdir -p $(REVIEW_RESULTS) && date -u +"started %FT%TZ" >> $(REVIEW_RESULTS)/run.txt
-	PATH="$(dir $(PYTHON312)):$$PATH" $(PY) scripts/review_rounds.py --asv $(VENV)/bin/asv --commits $(REVIEW_COMMITS) \
+	PATH="$(dir $(PYTHON312)):$$PATH" $(if $(REVIEW_COMPILE),PMB_COMPILE_ROUNDS=1) $(PY) scripts/review_rounds.py --asv $(VENV)/bin/asv --commits $(REVIEW_COMMITS) \
 	  --results $(REVIEW_RESULTS) --machine $(MACHINE) --rounds $(ROUNDS) --minutes $(REVIEW_MINUTES) \
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)

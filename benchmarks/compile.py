@@ -1,4 +1,5 @@
-"""Compile time from empty compile caches (full tier); warm compile time is tracked with sampling."""
+"""Compile time from empty compile caches (full tier); warm compile time is tracked with sampling, and timed
+in a review's rounds (CompileWarm) where it asks for it."""
 
 import glob
 import os
@@ -6,6 +7,10 @@ import shutil
 import tempfile
 
 from benchmarks.common import TIER, ModelBackendGrid, skip_unless_runnable
+
+# A process a sample, seconds each: timed where a review asks for it (make continuous REVIEW_COMPILE=1 sets
+# it), so that a slower graph rewrite gets an interval and a test, not in every run of the suite.
+ROUNDS_ENABLED = os.environ.get("PMB_COMPILE_ROUNDS") == "1"
 
 
 def _remove_caches_of_ended_processes():
@@ -57,3 +62,27 @@ if TIER.cold_compile:
 
     class CompileCold(_CompileCold):  # asv names a benchmark by its class's own name
         """Seconds to compile a model with every compile cache empty (full tier only)."""
+
+
+class CompileWarm(ModelBackendGrid):
+    """Seconds to compile a model in a fresh process with the disk caches (PyTensor's C modules, Numba's, JAX's) as
+    earlier runs left them: the compile of a user's second session, graph rewriting and linking included."""
+
+    # One compile a process: a second one would reuse what the first left in memory.
+    number = 1
+    repeat = 1
+    rounds = 1
+    warmup_time = 0
+    timeout = TIER.timeout
+
+    def setup(self, case, backend_name):
+        if not ROUNDS_ENABLED:
+            raise NotImplementedError("compile rounds run only where PMB_COMPILE_ROUNDS=1 (make continuous "
+                                      "REVIEW_COMPILE=1)")
+        spec, size, backend = skip_unless_runnable(case, backend_name)
+        if not backend.separable_compile:
+            raise NotImplementedError("compile cannot be run apart from sampling; tracked with sampling")
+        self.backend, self.model = backend, spec.build(size)
+
+    def time_compile(self, case, backend_name):
+        self.backend.compile(self.model, TIER.settings)

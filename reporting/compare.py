@@ -38,15 +38,15 @@ import numpy as np
 import pandas as pd
 
 from reporting import paired as stats
-from reporting.results import (CANARY, GRADIENT, INSTRUCTIONS, SAMPLING_INSTRUCTIONS, TRACKED, WALL, result_files,
-                               select_commit, tidy)
+from reporting.results import (CANARY, COMPILE_WARM, GRADIENT, INSTRUCTIONS, SAMPLING_INSTRUCTIONS, TRACKED, WALL,
+                               result_files, select_commit, tidy)
 
 THRESHOLDS_DIR = Path(__file__).with_name("thresholds")
 COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
 REFERENCE_ERROR = "sampling.SamplingReference.track_reference_error"
 GRAD_EVALS_TOTAL = "sampling.SamplingCost.track_grad_evals_total"
 # The timed benchmarks a paired review tests, by kind.
-PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient"}
+PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient", COMPILE_WARM: "compile"}
 LONG_RUN = 2.0  # seconds: sampling runs at least this long are the ones a 10 % change must show in
 
 # benchmark -> family; a family shares one A/A-measured threshold.
@@ -566,6 +566,7 @@ def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
     for label, rows in [("gradient", speed[speed["kind"] == "gradient"]),
                         (LONG_RUNS, speed[(speed["kind"] == "sampling") & long_runs]),
                         (f"sampling, runs < {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & ~long_runs]),
+                        ("compile", speed[speed["kind"] == "compile"]),
                         ("family aggregates", aggregates)]:
         if len(rows):
             kinds.append({"kind": label, "benchmarks": len(rows), "median": rows["detectable"].median(),

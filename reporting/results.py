@@ -16,6 +16,7 @@ import pandas as pd
 
 WALL = "sampling.Sampling.time_sample"
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
+COMPILE_WARM = "compile.CompileWarm.time_compile"
 CANARY = "canary.Canary.time_interpreter"
 INSTRUCTIONS = "instructions.Instructions.track_logp_dlogp"
 SAMPLING_INSTRUCTIONS = "instructions.SamplingInstructions.track_sample"

@@ -204,3 +204,30 @@ def test_a_saved_file_has_the_permissions_open_gives(tmp_path):
     reference = tmp_path / "opened.json"
     reference.write_text("{}")
     assert path.stat().st_mode == reference.stat().st_mode
+
+
+def test_a_results_folder_that_cannot_be_written_gives_one_error_and_keeps_the_file(tmp_path):
+    """A read-only results folder, for real: the folder made immutable (chattr +i, which binds root too, unlike
+    permission bits), so no scratch file can be created beside the recorded one."""
+    import shutil
+    import subprocess
+
+    import pytest
+    from asv.util import UserError
+
+    from asv_plugins.checkpoint import _atomic_write
+
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed (e2fsprogs)")
+    recorded = tmp_path / "results" / "m" / "abc-env.json"
+    recorded.parent.mkdir(parents=True)
+    recorded.write_text('{"recorded": true}')
+    if subprocess.run(["chattr", "+i", str(recorded.parent)], capture_output=True).returncode != 0:
+        pytest.skip("this file system or user cannot make a folder immutable")
+    try:
+        with pytest.raises(UserError, match=r"cannot save .*abc-env.json: .*not permitted.*unchanged"):
+            _atomic_write(str(recorded), lambda scratch: Path(scratch).write_text('{"new": true}'))
+    finally:
+        subprocess.run(["chattr", "-i", str(recorded.parent)], check=True)
+    assert recorded.read_text() == '{"recorded": true}'
+    assert [path.name for path in recorded.parent.iterdir()] == ["abc-env.json"]

@@ -7,8 +7,8 @@ release (a change of a shared part shows there even where each case alone is ins
 Binary segmentation on log values: the segment of releases whose mean differs most from the rest's
 (a segment at either end is one step, one inside a step and a step back; every level at least two
 releases long) is judged against the series' measured noise: the spread of one release's value, from
-the differences between neighbouring releases (their median absolute size, which a few steps do not
-move). The largest difference of means in units of that noise is compared with its distribution over
+the differences between neighbouring releases (the largest left out, so that a step does not count
+as noise). The largest difference of means in units of that noise is compared with its distribution over
 simulated step-free series of the same length (normal noise, the same statistic, the noise estimated
 the same way), which gives p-values far below what shuffling nine releases can give; then the pieces
 are searched again. A step's ratio is the ratio of its two segments' geometric means, its interval a
@@ -51,7 +51,6 @@ MIN_POINTS = 4  # a segment shorter than this is not searched for a further step
 # A level must hold for two releases at least: one release off its neighbours is as likely one odd process
 # (a release is one sample) as a change, and a step at the newest release waits for the next (asv's min_size too).
 MIN_SEGMENT = 2
-MAD_TO_SD = 1.4826  # median absolute deviation -> standard deviation, for normal noise
 
 
 @dataclass(frozen=True)
@@ -63,13 +62,22 @@ class Step:
     p_value: float
 
 
-def noise(logs: np.ndarray) -> np.ndarray:
-    """The spread of one value of a step-free series (last axis, log scale), from neighbours' differences.
+def spread(logs: np.ndarray) -> np.ndarray:
+    """The spread of a series' values from its neighbours' differences (last axis, log scale), the largest
+    difference left out: a step is one large difference among small ones, and leaving it out keeps the spread of
+    the noise; a spread pooled within segments would swallow any step not yet found. (The median difference is
+    robust to more steps, but from ten releases so uncertain itself that the smallest step the test flags in
+    normal noise is about twice as large.)
+    Biased low for normal noise; `noise` corrects it."""
+    differences = np.sort(np.abs(np.diff(logs, axis=-1)), axis=-1)[..., :-1]
+    return np.sqrt(np.mean(differences ** 2, axis=-1) / 2)
 
-    A step is one large difference among many small ones, so the median barely moves; the pooled spread
-    within segments would swallow any step not yet found.
-    """
-    return MAD_TO_SD * np.median(np.abs(np.diff(logs, axis=-1)), axis=-1) / math.sqrt(2)
+
+def noise(logs: np.ndarray) -> float:
+    """The standard deviation of one release's value in a step-free stretch of normal noise, estimated by
+    `spread` and unbiased for the series' length."""
+    logs = np.asarray(logs, dtype=float)
+    return float(spread(logs)) / _null(logs.shape[-1])[1]
 
 
 def _segment_z(logs: np.ndarray) -> np.ndarray:
@@ -80,7 +88,7 @@ def _segment_z(logs: np.ndarray) -> np.ndarray:
     i, j = _segments(n)
     inside, k = sums[..., j] - sums[..., i], j - i
     outside = sums[..., -1:] - inside
-    sd = np.maximum(noise(y), 1e-300)[..., None]
+    sd = np.maximum(spread(y), 1e-300)[..., None]
     return np.abs(inside / k - outside / (n - k)) / (sd * np.sqrt(1 / k + 1 / (n - k)))
 
 
@@ -94,30 +102,32 @@ def _segments(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @cache
-def _null(n: int) -> np.ndarray:
-    """The largest segment z of NULL_SERIES simulated step-free series of n values, sorted."""
+def _null(n: int) -> tuple[np.ndarray, float]:
+    """Over NULL_SERIES simulated step-free series of n standard normal values: their largest segment z, sorted,
+    and the median of their spread (what `spread` gives for a standard deviation of one)."""
     rng = np.random.default_rng(n)
-    chunks = [_segment_z(rng.standard_normal((5_000, n))).max(axis=-1) for _ in range(NULL_SERIES // 5_000)]
-    return np.sort(np.concatenate(chunks))
+    series = [rng.standard_normal((5_000, n)) for _ in range(NULL_SERIES // 5_000)]
+    largest = np.sort(np.concatenate([_segment_z(chunk).max(axis=-1) for chunk in series]))
+    return largest, float(np.median(np.concatenate([spread(chunk) for chunk in series])))
 
 
 def null_p_value(z: float, n: int) -> float:
-    null = _null(n)
+    null = _null(n)[0]
     return (1 + null.size - np.searchsorted(null, z, side="left")) / (null.size + 1)
 
 
 def smallest_step(n: int, sd: float, level: float) -> float:
-    """The smallest step (a ratio above 1) at the middle of a step-free series of n with noise sd that p <= level
-    flags."""
-    null = _null(n)
+    """The smallest step (a ratio above 1) at the middle of a step-free series of n with noise sd (as `noise`
+    estimates it) that p <= level flags."""
+    null, typical_spread = _null(n)
     critical = null[min(null.size - 1, int(math.ceil((1 - level) * (null.size + 1))) - 1)]
     k = n // 2
-    return math.exp(critical * sd * math.sqrt(1 / k + 1 / (n - k)))
+    return math.exp(critical * sd * typical_spread * math.sqrt(1 / k + 1 / (n - k)))
 
 
 def _search(logs: np.ndarray, offset: int, level: float, found: list) -> None:
     """Test the most improbable segment of `logs`; after a step at `level`, search the pieces it leaves."""
-    if len(logs) < MIN_POINTS or noise(logs) <= 0:
+    if len(logs) < MIN_POINTS or spread(logs) <= 0:
         return
     z = _segment_z(logs)
     best = int(z.argmax())

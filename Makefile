@@ -254,6 +254,9 @@ REVIEW_PAIRS = '($(if $(filter all,$(REVIEW_BACKENDS)),[^']+,$(subst $(SPACE),|,
 REVIEW_SAMPLING ?= 1
 # REVIEW_COMPILE=1: the compile of each pair too, timed in the rounds in a fresh process (warm disk caches).
 REVIEW_COMPILE ?=
+# REVIEW_ADJACENT=N: and the gradient micro-benchmark in N rounds with the sides in adjacent processes, each
+# side's PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier).
+REVIEW_ADJACENT ?=
 REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm))\..*$(REVIEW_PAIRS)"
 REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
 # REVIEW_PLAN=<file>: the selection, rounds and budget that `make plan` chose by measured noise per second.
@@ -291,6 +294,9 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	PATH="$(dir $(PYTHON312)):$$PATH" $(if $(REVIEW_COMPILE),PMB_COMPILE_ROUNDS=1) $(PY) scripts/review_rounds.py --asv $(VENV)/bin/asv --commits $(REVIEW_COMMITS) \
 	  --results $(REVIEW_RESULTS) --machine $(MACHINE) --rounds $(ROUNDS) --minutes $(REVIEW_MINUTES) \
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
+	$(if $(REVIEW_ADJACENT),$(PY) scripts/adjacent_pairs.py --repo $(REPO_DIR) --commits $(REVIEW_COMMITS) \
+	  --rounds $(REVIEW_ADJACENT) --out $(REVIEW_RESULTS)/adjacent_pairs.json \
+	  --backends $(REVIEW_BACKENDS))
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	@# what the run selected, for compare (which reviews only that) and for later reviews of these results

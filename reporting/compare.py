@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from reporting import adjacent
 from reporting import paired as stats
 from reporting.results import (CANARY, COMPILE_WARM, GRADIENT, INSTRUCTIONS, SAMPLING_INSTRUCTIONS, TRACKED, WALL,
                                result_files, select_commit, tidy)
@@ -46,7 +47,7 @@ COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
 REFERENCE_ERROR = "sampling.SamplingReference.track_reference_error"
 GRAD_EVALS_TOTAL = "sampling.SamplingCost.track_grad_evals_total"
 # The timed benchmarks a paired review tests, by kind.
-PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient", COMPILE_WARM: "compile"}
+PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient", COMPILE_WARM: "compile", adjacent.ADJACENT: adjacent.KIND}
 LONG_RUN = 2.0  # seconds: sampling runs at least this long are the ones a 10 % change must show in
 
 # benchmark -> family; a family shares one A/A-measured threshold.
@@ -567,6 +568,7 @@ def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
                         (LONG_RUNS, speed[(speed["kind"] == "sampling") & long_runs]),
                         (f"sampling, runs < {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & ~long_runs]),
                         ("compile", speed[speed["kind"] == "compile"]),
+                        (adjacent.KIND, speed[speed["kind"] == adjacent.KIND]),
                         ("family aggregates", aggregates)]:
         if len(rows):
             kinds.append({"kind": label, "benchmarks": len(rows), "median": rows["detectable"].median(),
@@ -677,6 +679,9 @@ def review_pairs(results_dir: Path, base: Side, head: Side,
     """Both sides' rows (one machine), and their selected benchmarks paired, with judged rounds."""
     base_rows, head_rows = one_machine_rows(Path(results_dir), base, head)
     pairs = with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
+    adjacent_pairs = adjacent.review_pairs(results_dir, base_rows["commit"].iloc[0], head_rows["commit"].iloc[0])
+    if not adjacent_pairs.empty:
+        pairs = pd.concat([pairs, adjacent_pairs], ignore_index=True)
     return base_rows, head_rows, pairs
 
 

@@ -1,19 +1,22 @@
-"""An experiment for the review's precision: the gradient micro-benchmark with the sides' processes adjacent.
+"""The gradient micro-benchmark with the review's sides measured in adjacent processes.
 
-    python scripts/adjacent_pairs.py OUT.json ROUNDS [SIDE=REVISION ...]   (run with .venv's python)
+    python scripts/adjacent_pairs.py --repo DIR --commits FILE --out OUT.json [--rounds 12]
+        [--backends pymc ...] [--cases CASE ...]          (run with .venv's python; make continuous REVIEW_ADJACENT=N)
 
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
 the two measurements of a benchmark lie tens of seconds apart, with a reinstall between. Here each
-side's PyMC (a revision of the local mirror, the first side the base) is built once into its own
-folder, and every round runs each model case once per side in fresh processes, one right after the
-other, the order of the sides rotated and reversed round by round. Each process times the pymc
-backend's logp+gradient as benchmarks/gradient.py does (the median of 10 samples of the mean of 50
-calls, after 200 warm-up calls). The samples go to OUT.json as they come; `scripts/evidence.py`
-judges them with the review's own estimator (reporting/paired.py) against the base.
+commit of FILE (base, head, then any others) is built once from the git repository DIR into its own
+folder, and every round runs each (case, backend) once per commit in fresh processes, one right after
+the other, the order of the commits rotated and reversed round by round. Each process times one
+logp+gradient evaluation as benchmarks/gradient.py does (the median of 10 samples of the mean of 50
+calls, after 200 warm-up calls); a pair that cannot run is left out with its reason. The samples are
+written to OUT.json after every round, and a run stopped part way resumes from the rounds it wrote;
+reporting/adjacent.py pairs them for the review.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -22,14 +25,19 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MIRROR = ROOT / ".asv" / "pymc-mirror"
-CASES = ["eight_schools_noncentered", "gp_latent-50", "logistic_regression-1000", "stochastic_volatility-500"]
-SIDES = {"base": "aa^", "aa": "aa", "grad5": "inject-grad5"}
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import BACKEND_NAMES, model_cases, write_json_atomically  # noqa: E402
+
 CHILD = """
 import statistics, sys, timeit
 from benchmarks.common import skip_unless_runnable
-spec, size, backend = skip_unless_runnable(sys.argv[1], "pymc")
-evaluate = backend.gradient_evaluator(spec.build(size))
+try:
+    spec, size, backend = skip_unless_runnable(sys.argv[1], sys.argv[2])
+    evaluate = backend.gradient_evaluator(spec.build(size))
+except NotImplementedError as reason:
+    print("skipped:", reason)
+    raise SystemExit(0)
 for _ in range(200):
     evaluate()
 timer = timeit.Timer(evaluate)
@@ -37,13 +45,11 @@ print(statistics.median(timer.timeit(50) / 50 for _ in range(10)))
 """
 
 
-def install(revision: str, folder: Path) -> Path:
-    """The mirror's PyMC at `revision`, built and installed (no dependencies) into folder/site."""
+def install(repo: Path, commit: str, folder: Path) -> Path:
+    """PyMC at `commit` of the git repository, built and installed (no dependencies) into folder/site."""
     source, wheels, site = folder / "source", folder / "wheels", folder / "site"
     source.mkdir(parents=True)
-    commit = subprocess.run(["git", "-C", str(MIRROR), "rev-parse", revision + "^{commit}"], capture_output=True,
-                            text=True, check=True).stdout.strip()
-    archive = subprocess.run(["git", "-C", str(MIRROR), "archive", commit], capture_output=True, check=True).stdout
+    archive = subprocess.run(["git", "-C", str(repo), "archive", commit], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source)], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
@@ -51,33 +57,86 @@ def install(revision: str, folder: Path) -> Path:
     return site
 
 
-def measure(case: str, site: Path) -> float | None:
-    env = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin", "HOME": os.environ["HOME"],
-           "PYTHONPATH": f"{site}:{ROOT}"}
-    run = subprocess.run([sys.executable, "-c", CHILD, case], capture_output=True, text=True, env=env, cwd=ROOT)
-    return float(run.stdout.split()[-1]) if run.returncode == 0 else None
+def measure(case: str, backend: str, site: Path) -> float | str:
+    """Seconds per evaluation, or why the pair cannot run (a string)."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{site}:{ROOT}"}
+    run = subprocess.run([sys.executable, "-c", CHILD, case, backend], capture_output=True, text=True, env=env,
+                         cwd=ROOT)
+    last = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
+    if run.returncode != 0:
+        return f"failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
+    return last if last.startswith("skipped:") else float(last)
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) < 2 or not argv[1].isdigit():
-        print(__doc__, file=sys.stderr)
-        return 2
-    out, rounds = Path(argv[0]), int(argv[1])
-    sides = dict(arg.split("=", 1) for arg in argv[2:]) or SIDES
+def resumed(out: Path, commits: list[str], samples: dict) -> int:
+    """Rounds of an earlier run of the same commits kept in `samples` (a round cut short dropped); how many."""
+    earlier = json.loads(out.read_text()) if out.exists() else {}
+    if earlier.get("commits") != commits:
+        return 0
+    kept = [(backend, case) for backend, by_case in samples.items() for case in by_case
+            if case in earlier["samples"].get(backend, {})]
+    done = min((len(earlier["samples"][b][c][commit]) for b, c in kept for commit in commits), default=0)
+    for backend, case in kept:
+        samples[backend][case] = {commit: earlier["samples"][backend][case][commit][:done] for commit in commits}
+    return done
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, required=True, help="the git repository of PyMC (the mirror)")
+    parser.add_argument("--commits", type=Path, required=True, help="base, head (and others), one full hash a line")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--backends", nargs="+", default=["pymc"], help="backends, or all")
+    parser.add_argument("--cases", nargs="+")
+    args = parser.parse_args(argv)
+    if args.rounds < 3:
+        parser.error(f"--rounds {args.rounds}: at least 3 (the first is not judged)")
+    if args.backends == ["all"]:
+        args.backends = list(BACKEND_NAMES)
+    unknown = [backend for backend in args.backends if backend not in BACKEND_NAMES]
+    if unknown:
+        parser.error(f"not backends: {', '.join(unknown)}; valid: {', '.join(BACKEND_NAMES)}")
+    valid = model_cases()
+    unknown = [case for case in args.cases or [] if case not in valid]
+    if unknown:
+        parser.error(f"not model cases: {', '.join(unknown)}; valid: {', '.join(valid)}")
+    commits = args.commits.read_text().split() if args.commits.is_file() else []
+    if len(commits) < 2:
+        parser.error(f"{args.commits} must list at least a base and a head commit")
+    args.commit_list = commits
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    commits, cases = args.commit_list, args.cases or model_cases()
+    samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
+    skipped, done = {}, resumed(args.out, commits, samples)
+    if done >= args.rounds:
+        print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
+        return 0
     with tempfile.TemporaryDirectory(prefix="pmb-sides-") as scratch:
-        sites = {name: install(revision, Path(scratch) / name) for name, revision in sides.items()}
-        names = list(sides)
-        samples = {"sides": sides, "cases": {case: {name: [] for name in names} for case in CASES}}
-        for round_ in range(rounds):
-            for index, case in enumerate(CASES):
-                shift = (round_ + index) % len(names)
-                order = names[shift:] + names[:shift]
-                for name in order[::-1] if round_ % 2 else order:
-                    samples["cases"][case][name].append(measure(case, sites[name]))
-            out.write_text(json.dumps(samples, indent=1))
-            print(f"round {round_ + 1}/{rounds} written to {out}", flush=True)
+        sites = {commit: install(args.repo, commit, Path(scratch) / commit) for commit in commits}
+        for round_ in range(done, args.rounds):
+            pairs = [(backend, case) for backend in args.backends for case in cases if (backend, case) not in skipped]
+            for index, (backend, case) in enumerate(pairs):
+                shift = (round_ + index) % len(commits)
+                order = commits[shift:] + commits[:shift]
+                for commit in order[::-1] if round_ % 2 else order:
+                    value = measure(case, backend, sites[commit])
+                    if isinstance(value, str):
+                        skipped[(backend, case)] = value
+                        break
+                    samples[backend][case][commit].append(value)
+            written = {"commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in skipped}
+                                                       for b, by_case in samples.items()},
+                       "skipped": {f"{case} / {backend}": reason for (backend, case), reason in skipped.items()}}
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            write_json_atomically(args.out, written)
+            print(f"adjacent pairs: round {round_ + 1}/{args.rounds} written to {args.out}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reporting import adjacent as adjacent_pairs  # noqa: E402
 from reporting import compare, paired, plan, rounds  # noqa: E402
 from reporting.pages import replace_block  # noqa: E402
 
@@ -34,7 +33,7 @@ START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence
 PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
 ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py -->", "<!-- adjacent end -->"
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark with the sides' processes adjacent in time
-ADJACENT = ["adjacent-20261204T1426"]
+ADJACENT = {"adjacent-20261204T1426": ("aa^", "aa", "inject-grad5")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -139,26 +138,25 @@ def plans() -> str:
 
 
 def adjacent() -> str:
-    """Each adjacent-pairs run judged as the review judges rounds: per case and head side, the ratio to the base
-    with its interval, p-value and smallest detectable change; and the cases' aggregate."""
-    lines = [ADJACENT_START, "", "| run | head / base | case | ratio [95 % interval] | p | smallest detectable change |",
-             "|---|---|---|---|---|---|"]
-    for run in ADJACENT:
-        measured = json.loads((ROOT / "results-review" / run / "adjacent_pairs.json").read_text())
-        base_name, *heads = measured["sides"]
+    """Each adjacent-pairs run judged as the review judges it (reporting/adjacent.py): per head commit, backend and
+    case, the ratio to the base with its interval, p-value and smallest detectable change; and per backend the
+    aggregate over its cases."""
+    lines = [ADJACENT_START, "", "| run | head / base | backend | case | ratio [95 % interval] | p | smallest "
+             "detectable change |", "|---|---|---|---|---|---|---|"]
+    for run, revisions in ADJACENT.items():
+        measured = json.loads((ROOT / "results-review" / run / adjacent_pairs.FILE).read_text())
+        names = {commit(revision): revision for revision in revisions}
+        base, *heads = measured["commits"]
         for head in heads:
-            ratios = []
-            for case, sides in measured["cases"].items():
-                base, other = (np.asarray(sides[name][paired.WARMUP_ROUNDS:], dtype=float) for name in (base_name, head))
-                ratios.append(paired.log_ratios(base, other))
-                lines.append(_adjacent_row(run, measured["sides"], head, case, paired.estimate(ratios[-1])))
-            lines.append(_adjacent_row(run, measured["sides"], head, "(all cases)", paired.aggregate_estimate(ratios)))
+            pairs = adjacent_pairs.pairs(measured, base, head)
+            for backend, rows in pairs.groupby("backend", sort=False):
+                ratios = [paired.log_ratios(b, h) for b, h in zip(rows["rounds_base"], rows["rounds_head"])]
+                cells = [(case, paired.estimate(r)) for case, r in zip(rows["model"], ratios)]
+                for case, estimate in [*cells, ("(all cases)", paired.aggregate_estimate(ratios))]:
+                    lines.append(f"| {run} | {names[head]} / {names[base]} | {backend} | {case} | {estimate.ratio:.3f} "
+                                 f"[{estimate.low:.3f}, {estimate.high:.3f}] | {estimate.p:.2g} | "
+                                 f"{estimate.detectable:.1%} |")
     return "\n".join(lines + ["", ADJACENT_END])
-
-
-def _adjacent_row(run: str, sides: dict, head: str, case: str, estimate: paired.Estimate) -> str:
-    return (f"| {run} | {sides[head]} / {next(iter(sides.values()))} | {case} | {estimate.ratio:.3f} "
-            f"[{estimate.low:.3f}, {estimate.high:.3f}] | {estimate.p:.2g} | {estimate.detectable:.1%} |")
 
 
 def main(argv=None) -> int:

@@ -1,0 +1,45 @@
+"""The gradient micro-benchmark measured with the sides in adjacent processes (scripts/adjacent_pairs.py, `make
+continuous REVIEW_ADJACENT=N`), as review pairs: per (case, backend), each side's values round by round, the
+first round not judged, paired over the rounds both sides have."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reporting.paired import WARMUP_ROUNDS
+
+ADJACENT = "adjacent.gradient"  # the pairs' benchmark name in a review
+FILE = "adjacent_pairs.json"  # in the review's results folder
+KIND = "gradient, adjacent processes"
+
+
+def _full(commits: list[str], commit: str) -> str | None:
+    """The full hash of `commit` (or of the one commit it starts) among the measured ones."""
+    return next((full for full in commits if full.startswith(commit) or commit.startswith(full)), None)
+
+
+def pairs(measured: dict, base: str, head: str) -> pd.DataFrame:
+    """Review pairs of base and head from a scripts/adjacent_pairs.py file's contents (none if it lacks either)."""
+    base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
+    rows = []
+    for backend, by_case in measured["samples"].items() if base_hash and head_hash else []:
+        for case, by_commit in by_case.items():
+            base_values = np.asarray(by_commit[base_hash], dtype=float)
+            head_values = np.asarray(by_commit[head_hash], dtype=float)
+            common = min(len(base_values), len(head_values))
+            if common <= WARMUP_ROUNDS + 1:
+                continue
+            rows.append({"benchmark": ADJACENT, "model": case, "backend": backend,
+                         "value_base": float(np.median(base_values)), "value_head": float(np.median(head_values)),
+                         "status_base": "ok", "status_head": "ok",
+                         "rounds_base": base_values[WARMUP_ROUNDS:common], "rounds_head": head_values[WARMUP_ROUNDS:common]})
+    return pd.DataFrame(rows)
+
+
+def review_pairs(results_dir: Path, base: str, head: str) -> pd.DataFrame:
+    path = Path(results_dir) / FILE
+    return pairs(json.loads(path.read_text()), base, head) if path.exists() else pd.DataFrame()

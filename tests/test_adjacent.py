@@ -1,0 +1,65 @@
+"""The gradient micro-benchmark with the sides in adjacent processes: scripts/adjacent_pairs.py (real processes,
+the mirror's commits built once) and its pairs in the review (reporting/adjacent.py)."""
+
+import json
+import subprocess
+import sys
+
+import asv_runs
+import numpy as np
+import pandas as pd
+
+from reporting import adjacent, compare
+
+SCRIPT = asv_runs.ROOT / "scripts" / "adjacent_pairs.py"
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=asv_runs.ROOT)
+
+
+def test_bad_input_names_what_is_valid(tmp_path):
+    commits = tmp_path / "commits.txt"
+    commits.write_text(asv_runs.rev("aa^") + "\n")
+    common = ["--repo", str(asv_runs.MIRROR), "--out", str(tmp_path / "out.json")]
+    for extra, message in [(["--commits", str(commits)], "at least a base and a head"),
+                           (["--commits", str(commits), "--backends", "stan"], "not backends: stan; valid: pymc"),
+                           (["--commits", str(commits), "--cases", "gp_latent-7"], "not model cases: gp_latent-7"),
+                           (["--commits", str(commits), "--rounds", "2"], "at least 3")]:
+        run = _run(*common, *extra)
+        assert run.returncode == 2 and message in run.stderr, run.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path):
+    commits = tmp_path / "commits.txt"
+    base, head = asv_runs.rev("aa^"), asv_runs.rev("aa")
+    commits.write_text(f"{base}\n{head}\n")
+    out = tmp_path / "adjacent_pairs.json"
+    args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
+            "--cases", "eight_schools_noncentered", "discrete_mixture"]
+    first = _run(*args, "--rounds", "3")
+    assert first.returncode == 0, first.stderr[-3000:]
+    measured = json.loads(out.read_text())
+    values = measured["samples"]["pymc"]["eight_schools_noncentered"]
+    assert measured["commits"] == [base, head] and [len(values[base]), len(values[head])] == [3, 3]
+    assert all(1e-7 < value < 1e-2 for value in values[base] + values[head])  # seconds per evaluation
+    second = _run(*args, "--rounds", "4")
+    assert second.returncode == 0, second.stderr[-3000:]
+    again = json.loads(out.read_text())["samples"]["pymc"]["eight_schools_noncentered"]
+    assert again[base][:3] == values[base] and len(again[base]) == len(again[head]) == 4
+    pairs = adjacent.pairs(json.loads(out.read_text()), base[:10], head[:10])
+    assert list(pairs["model"]) == ["eight_schools_noncentered", "discrete_mixture"]
+    assert all(len(rounds) == 3 for rounds in pairs["rounds_base"])  # the first of four rounds is not judged
+
+
+def test_adjacent_pairs_are_judged_as_their_own_kind():
+    rng = np.random.default_rng(4)
+    commits = ["b" * 40, "h" * 40]
+    samples = {"pymc": {case: {commits[0]: list(1e-5 * np.exp(rng.normal(0, 0.01, 10))),
+                               commits[1]: list(1.1e-5 * np.exp(rng.normal(0, 0.01, 10)))} for case in ("a", "c")}}
+    pairs = adjacent.pairs({"commits": commits, "samples": samples}, "b" * 8, "h" * 8)
+    assert adjacent.pairs({"commits": commits, "samples": samples}, "b" * 8, "x" * 8).empty
+    review = compare.paired_review(pd.DataFrame(pairs))
+    assert set(review.speed["verdict"]) == {"slower"} and set(review.speed["kind"]) == {adjacent.KIND}
+    assert adjacent.KIND in set(compare.detectable_by_kind(review)["kind"])

@@ -311,7 +311,8 @@ def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> 
     parts.append(_table(verdicts.sort_values(["counted", "backend"]),
                         {"counted": "counted", "backend": "backend", "cases": "cases", "median": "median ratio",
                          "low": "lowest", "high": "highest", "verdict": "verdict"}))
-    parts += ["", *[f"- {line}" for line in counted_part(verdicts)]] if counted_part(verdicts) else []
+    moved = counted_part(verdicts)
+    parts += ["", *[f"- {line}" for line in moved]] if moved else []
     parts.append("")
     parts.append(_table(instructions.assign(beyond=instructions["beyond"].map({True: "yes", False: ""}))
                         .sort_values(["counted", "backend", "model"]),

@@ -219,11 +219,14 @@ def tested(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def flag(found: pd.DataFrame, fdr: float = FDR) -> pd.DataFrame:
-    """`found` with Benjamini-Hochberg adjusted p-values over all its tests, flagged at fdr."""
+    """`found` with Benjamini-Hochberg adjusted p-values over all its tests, flagged at fdr where the step's
+    interval also excludes no change (the test reads the noise from neighbouring releases, the interval from the
+    spread within the segments; a step is listed only where both say it is one)."""
     if found.empty:
         return found.assign(adjusted=pd.Series(dtype=float), flagged=pd.Series(dtype=bool))
     adjusted = stats.false_discovery_control(found["p_value"].to_numpy())
-    return found.assign(adjusted=adjusted, flagged=adjusted <= fdr)
+    apart = ((found["low"] > 1) | (found["high"] < 1)).to_numpy()
+    return found.assign(adjusted=adjusted, flagged=(adjusted <= fdr) & apart)
 
 
 def findings(table: pd.DataFrame, fdr: float = FDR) -> pd.DataFrame:

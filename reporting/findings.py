@@ -136,7 +136,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
               f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation; the largest "
               f"difference of segment means in units of the series' noise, against {changes.NULL_SERIES} simulated "
               f"step-free series; Benjamini-Hochberg over "
-              f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}).", ""]
+              f"all {len(found)} tested splits at a false discovery rate of {changes.FDR:.0%}; a step is listed where "
+              f"its 95 % interval also excludes no change).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],

@@ -135,17 +135,26 @@ def load_thresholds(path: Path) -> Thresholds:
     return thresholds
 
 
-def side_rows(results_dir: Path, side: Side) -> pd.DataFrame:
-    rows = select_commit(tidy(result_files(results_dir, side.machine), plain=True), side.commit)
-    if rows["machine"].nunique() > 1:
+def side_rows(results_dir: Path, side: Side, env: str | None = None) -> pd.DataFrame:
+    frame = tidy(result_files(results_dir, side.machine), plain=True)
+    rows = select_commit(frame, side.commit, env=env)
+    machines = frame.loc[frame["commit"] == rows["commit"].iloc[0], "machine"]  # in any environment
+    if machines.nunique() > 1:
         raise SystemExit(f"commit {side.commit} has results on several machines "
-                         f"({', '.join(sorted(rows['machine'].unique()))}): choose one with --machine")
+                         f"({', '.join(sorted(machines.unique()))}): choose one with --machine")
     return rows
 
 
 def one_machine_rows(results_dir: Path, base: Side, head: Side) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both sides' rows, refused unless they come from one machine."""
+    """Both sides' rows, refused unless they come from one machine; in the environment (stack) both were measured
+    in, where they share one (a release measured on today's stack and on its release day's)."""
     base_rows, head_rows = side_rows(results_dir, base), side_rows(results_dir, head)
+    if base_rows["env"].iloc[0] != head_rows["env"].iloc[0]:
+        for env in (head_rows["env"].iloc[0], base_rows["env"].iloc[0]):
+            both = side_rows(results_dir, base, env), side_rows(results_dir, head, env)
+            if both[0]["env"].iloc[0] == both[1]["env"].iloc[0]:
+                base_rows, head_rows = both
+                break
     base_machine, head_machine = base_rows["machine"].iloc[0], head_rows["machine"].iloc[0]
     if base_machine != head_machine:
         raise SystemExit(f"base {base_rows['commit'].iloc[0][:10]} has results on {base_machine} only, head "

@@ -158,10 +158,12 @@ def newest_commit(frame: pd.DataFrame, among: set[str] | None = None) -> str:
     return candidates.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
 
 
-def select_commit(frame: pd.DataFrame, commit: str | None, among: set[str] | None = None) -> pd.DataFrame:
+def select_commit(frame: pd.DataFrame, commit: str | None, among: set[str] | None = None,
+                  env: str | None = None) -> pd.DataFrame:
     """The rows of one commit (a hash prefix; the newest by default) in one asv environment.
 
-    A commit measured in several environments (the matrix changed) keeps the one measured last.
+    A commit measured in several environments (the matrix or the stack changed) keeps `env` where it was
+    measured there, else the one measured last.
     """
     if frame.empty:
         raise SystemExit("no asv results to report on")
@@ -173,6 +175,8 @@ def select_commit(frame: pd.DataFrame, commit: str | None, among: set[str] | Non
         raise SystemExit(f"no results for commit {commit!r}; commits with results: {known}")
     if chosen["commit"].nunique() > 1:
         raise SystemExit(f"commit prefix {commit!r} is ambiguous: {sorted(chosen['commit'].unique())}")
+    if env is not None and (chosen["env"] == env).any():
+        return chosen[chosen["env"] == env]
     newest_env = chosen.sort_values("run", kind="stable")["env"].iloc[-1]
     return chosen[chosen["env"] == newest_env]
 

@@ -182,8 +182,8 @@ def test_committed_thresholds_follow_from_the_committed_a_a_run(path):
     document = json.loads(path.read_text())
     assert document["machine"] == path.stem
     base, head = document["commits"]
-    pairs = compare.paired(compare.side_rows(RESULTS, compare.Side(base, document["machine"])),
-                           compare.side_rows(RESULTS, compare.Side(head, document["machine"])))
+    pairs = compare.paired(*compare.one_machine_rows(RESULTS, compare.Side(base, document["machine"]),
+                                                     compare.Side(head, document["machine"])))
     assert noise.thresholds_of(noise.spread(pairs)) == document["thresholds"]
     assert compare.algorithmic_changes(pairs).empty  # fixed seeds: ESS and gradient counts reproduce
 

@@ -1,8 +1,19 @@
 """One logp+gradient evaluation of the compiled model: the low-noise measure of compute speed."""
 
+import statistics
+import timeit
+
 from benchmarks.common import ModelBackendGrid, skip_unless_runnable
 
 _EVALUATORS = {}
+CALLS, SAMPLES = 50, 10
+
+
+def seconds_per_evaluation(evaluate) -> float:
+    """What one process of Gradient gives, timed outside asv (scripts/adjacent_pairs.py): the median of SAMPLES
+    samples, each the mean of CALLS calls."""
+    timer = timeit.Timer(evaluate)
+    return statistics.median(timer.timeit(CALLS) / CALLS for _ in range(SAMPLES))
 
 
 class Gradient(ModelBackendGrid):
@@ -12,8 +23,8 @@ class Gradient(ModelBackendGrid):
     # setup on its own (setup re-runs between calls), so a sample of one call was the timer and
     # the Python call as much as the work, and a median of single calls hides a cost that only
     # some calls pay. A fixed repeat per process lets a review split interleaved rounds.
-    number = 50
-    repeat = 10
+    number = CALLS
+    repeat = SAMPLES
     rounds = 1
     warmup_time = 0.1
     timeout = 300

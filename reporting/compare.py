@@ -135,8 +135,8 @@ def load_thresholds(path: Path) -> Thresholds:
     return thresholds
 
 
-def side_rows(results_dir: Path, side: Side, env: str | None = None) -> pd.DataFrame:
-    frame = tidy(result_files(results_dir, side.machine), plain=True)
+def side_rows(frame: pd.DataFrame, side: Side, env: str | None = None) -> pd.DataFrame:
+    """One side's rows of `frame` (the tidy results of its machine, or of every machine)."""
     rows = select_commit(frame, side.commit, env=env)
     machines = frame.loc[frame["commit"] == rows["commit"].iloc[0], "machine"]  # in any environment
     if machines.nunique() > 1:
@@ -148,10 +148,11 @@ def side_rows(results_dir: Path, side: Side, env: str | None = None) -> pd.DataF
 def one_machine_rows(results_dir: Path, base: Side, head: Side) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both sides' rows, refused unless they come from one machine; in the environment (stack) both were measured
     in, where they share one (a release measured on today's stack and on its release day's)."""
-    base_rows, head_rows = side_rows(results_dir, base), side_rows(results_dir, head)
+    frames = {machine: tidy(result_files(results_dir, machine), plain=True) for machine in {base.machine, head.machine}}
+    base_rows, head_rows = side_rows(frames[base.machine], base), side_rows(frames[head.machine], head)
     if base_rows["env"].iloc[0] != head_rows["env"].iloc[0]:
         for env in (head_rows["env"].iloc[0], base_rows["env"].iloc[0]):
-            both = side_rows(results_dir, base, env), side_rows(results_dir, head, env)
+            both = side_rows(frames[base.machine], base, env), side_rows(frames[head.machine], head, env)
             if both[0]["env"].iloc[0] == both[1]["env"].iloc[0]:
                 base_rows, head_rows = both
                 break

@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import BACKEND_NAMES, model_cases, write_json_atomically  # noqa: E402
 
 CHILD = """
-import statistics, sys, timeit
+import sys
 from benchmarks.common import skip_unless_runnable
+from benchmarks.gradient import seconds_per_evaluation
 try:
     spec, size, backend = skip_unless_runnable(sys.argv[1], sys.argv[2])
     evaluate = backend.gradient_evaluator(spec.build(size))
@@ -40,8 +41,7 @@ except NotImplementedError as reason:
     raise SystemExit(0)
 for _ in range(200):
     evaluate()
-timer = timeit.Timer(evaluate)
-print(statistics.median(timer.timeit(50) / 50 for _ in range(10)))
+print(seconds_per_evaluation(evaluate))
 """
 
 

@@ -33,7 +33,7 @@ START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence
 PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
 ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py -->", "<!-- adjacent end -->"
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark with the sides' processes adjacent in time
-ADJACENT = {"adjacent-20261204T1426": ("aa^", "aa", "inject-grad5")}
+ADJACENT = {"adjacent-20261204T1426": ("aa^", "aa", "inject-grad5"), "20261204T1605": ("aa^", "aa", "inject-grad5")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -74,6 +74,10 @@ REVIEWS = [
              "instructions per evaluation and per sampler step (6 cases, counted after the rounds)", AMD),
     Evidence("inject-step5-counted", "20261204T1333", "aa^", "inject-step5",
              "5 % slower leapfrog step; pymc's gradient rounds; instructions per evaluation and per sampler step", AMD),
+    Evidence("aa-7", "20261204T1605", "aa^", "aa", "A/A, the whole gradient review: 3 asv rounds, then 12 rounds of "
+             "adjacent processes (pymc, pymc-numba, nutpie-numba, every case)", AMD),
+    Evidence("inject-grad5-adjacent", "20261204T1605", "aa^", "inject-grad5",
+             "5 % slower evaluation; the whole gradient review with 12 rounds of adjacent processes", AMD),
 ]
 
 

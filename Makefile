@@ -176,9 +176,10 @@ tier-duration: asv-config machine
 	  $(if $(BACKENDS),--backends $(BACKENDS)) -- $(ASV_RUN_FLAGS)
 	$(MAKE) --no-print-directory versions
 
-# nutpie's releases from PyPI with PyMC fixed (asv.nutpie-releases.conf.json), nutpie backends only.
+# nutpie's releases from PyPI with PyMC fixed (asv.nutpie-releases.conf.json), nutpie backends only:
+# each minor since 0.13 with its latest patch, and more of 0.16's (0.14.0 has no wheel for Python 3.12).
 NUTPIE_HISTORY := .asv/nutpie-releases
-NUTPIE_VERSIONS ?= 0.16.9 0.16.10 0.16.11
+NUTPIE_VERSIONS ?= 0.13.0 0.13.4 0.14.1 0.14.3 0.15.0 0.15.2 0.16.0 0.16.4 0.16.8 0.16.9 0.16.10 0.16.11
 # The history's commits are reproducible (PyPI upload dates), so the committed results-nutpie/ match
 # it on a fresh clone; asv publish reads commit dates from it.
 nutpie-history: setup
@@ -196,8 +197,11 @@ history-nutpie: nutpie-history machine
 # (reporting/changes.py).
 HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
 FINDINGS = $(REPORTING) findings --results results --machine $(HISTORY_MACHINE) --out docs/findings.md --readme README.md
+FINDINGS_NUTPIE = $(REPORTING) findings --results results-nutpie --tags history-tags/nutpie-releases.json --project nutpie \
+  --machine $(HISTORY_MACHINE) --out docs/findings-nutpie.md --readme README.md
 findings: setup
 	$(FINDINGS)
+	$(FINDINGS_NUTPIE)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings
 # across releases, the minutes per phase of every run and the reviews' evidence (tests fail when the
@@ -257,7 +261,9 @@ REVIEW_COMPILE ?=
 # REVIEW_ADJACENT=N: and the gradient micro-benchmark in N rounds with the sides in adjacent processes, each
 # side's PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier).
 REVIEW_ADJACENT ?=
-REVIEW_TIMED = --bench "^canary\." --bench "^(gradient$(if $(REVIEW_SAMPLING),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm))\..*$(REVIEW_PAIRS)"
+# With REVIEW_ADJACENT the gradient is timed there only: asv's rounds would add minutes for a noisier figure.
+REVIEW_ROUND_KINDS = $(if $(REVIEW_ADJACENT),,|gradient)$(if $(REVIEW_SAMPLING),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm)
+REVIEW_TIMED = --bench "^canary\." $(if $(REVIEW_ROUND_KINDS),--bench "^($(patsubst |%,%,$(REVIEW_ROUND_KINDS)))\..*$(REVIEW_PAIRS)")
 REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
 # REVIEW_PLAN=<file>: the selection, rounds and budget that `make plan` chose by measured noise per second.
 ifneq ($(REVIEW_PLAN),)

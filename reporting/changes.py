@@ -252,12 +252,13 @@ def _of(found: pd.DataFrame, column: tuple, names: list) -> pd.Series:
     return np.logical_and.reduce([found[name] == value for name, value in zip(names, column)])
 
 
-def injected_steps_found(table: pd.DataFrame, column: tuple, factor: float = 1.10) -> dict[str, bool]:
+def injected_steps_found(table: pd.DataFrame, column: tuple, factor: float = 1.10,
+                         everything: pd.DataFrame | None = None) -> dict[str, bool]:
     """For every release a step can start at, except where the series has a flagged step of its own: is a step of
     `factor`, added to the column's measured series from that release on, flagged there by the whole report (the
-    other series as measured)?"""
+    other series as measured)? `everything`: findings(table), where the caller has it already."""
     names = list(table.columns.names)
-    everything = flag(tested(table))
+    everything = findings(table) if everything is None else everything
     mine = _of(everything, column, names)
     own = set(everything.loc[mine & everything["flagged"], "release"])
     others = everything.loc[~mine, [*names, *STEP_FIELDS]]
@@ -282,12 +283,14 @@ def step_free(series: pd.Series, found: pd.DataFrame) -> np.ndarray:
     return np.concatenate([logs[left:right] - logs[left:right].mean() for left, right in zip(bounds, bounds[1:])])
 
 
-def false_alarms(table: pd.DataFrame, shuffles: int = 3, seed: int = 0) -> tuple[float, float]:
+def false_alarms(table: pd.DataFrame, shuffles: int = 3, seed: int = 0,
+                 measured: pd.DataFrame | None = None) -> tuple[float, float]:
     """With each searched series' flagged steps taken out and its releases shuffled (its measured noise kept, no
-    step left): the share of series with a step at p <= FDR, and the share the whole report flags."""
+    step left): the share of series with a step at p <= FDR, and the share the whole report flags. `measured`:
+    findings(table), where the caller has it already."""
     rng = np.random.default_rng(seed)
     names = list(table.columns.names)
-    measured = findings(table)
+    measured = findings(table) if measured is None else measured
     searched = [column for column in table.columns if table[column].dropna().size >= MIN_POINTS]
     raw, flagged = [], []
     for _ in range(shuffles):

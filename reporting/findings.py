@@ -1,4 +1,5 @@
-"""`make findings`: the page "findings across releases" (docs/findings.md), from the committed history.
+"""`make findings`: the pages "findings across releases" (docs/findings.md, docs/findings-nutpie.md), from the
+committed histories.
 
 Every series of a machine's history (reporting.changes) is searched for steps; the flagged ones are
 listed with their release, size and interval, whether gradient evaluations or ESS moved with them
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +35,9 @@ def release_commits(tags_file: Path) -> dict[str, str]:
 
 
 def stack_of(env: str) -> str:
-    return "release-day" if "PMB_STACKrelease-day" in env else "today"
+    """release-day or today for the PyMC history; for the nutpie history the PyMC it holds fixed."""
+    fixed = re.search(r"-pymc([\d.]+)-", env)
+    return "release-day" if "PMB_STACKrelease-day" in env else f"PyMC {fixed.group(1)}" if fixed else "today"
 
 
 def versions_by_commit(results_dir: Path, machine: str) -> dict[tuple[str, str], dict]:
@@ -68,10 +72,10 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict)
     return pd.DataFrame(out).sort_values(["date", "stack"], kind="stable") if out else pd.DataFrame(out)
 
 
-def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], tuple[float, float], int]:
+def validation(table: pd.DataFrame, found: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], tuple[float, float], int]:
     """Per family series with enough releases: its noise, the smallest step the report could flag at its middle,
     and at which releases a step of `factor` added from there on is flagged there. And the false alarms over
-    every searched series with its steps taken out and its releases shuffled."""
+    every searched series with its steps taken out and its releases shuffled. `found`: changes.findings(table)."""
     searched = sum(table[column].dropna().size >= changes.MIN_POINTS for column in table.columns)
     checks = []
     families = table.loc[:, table.columns.get_level_values("model") == FAMILY]
@@ -82,8 +86,8 @@ def validation(table: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], t
         sd = float(changes.noise(np.log(series.to_numpy(dtype=float))))
         checks.append({"column": column, "points": len(series), "noise": sd,
                        "smallest": changes.smallest_step(len(series), sd, changes.FDR / max(searched, 1)),
-                       "found": changes.injected_steps_found(table, column, factor)})
-    return checks, changes.false_alarms(table), searched
+                       "found": changes.injected_steps_found(table, column, factor, found)})
+    return checks, changes.false_alarms(table, measured=found), searched
 
 
 def release_key(release: str) -> tuple[int, ...]:
@@ -106,12 +110,10 @@ def _label(row) -> str:
     return f"{row['model']} / {row['backend']}"
 
 
-def render(results_dir: Path, tags_file: Path, machine: str) -> str:
-    return analyse(results_dir, tags_file, machine)[0]
-
-
-def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
-    """The page's markdown, its table of steps found, and its table of releases measured."""
+def analyse(results_dir: Path, tags_file: Path, machine: str,
+            project: str = "PyMC") -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The page's markdown, its table of steps found, its table of releases measured, and the steps as found
+    (changes.findings' rows, in the page's order)."""
     frame = tidy([result for result in result_files(results_dir, machine) if not in_progress(result)])
     commits = release_commits(tags_file)
     rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
@@ -121,8 +123,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
     found = changes.findings(searched_table)
     releases = list(dict.fromkeys(rows["release"]))
     lines = [f"<!-- written by `make findings` (python -m reporting findings) from {Path(results_dir).name}/{machine} -->", "",
-             "# Findings across releases", "",
-             f"Machine {machine}: {len(releases)} PyMC releases measured "
+             f"# Findings across {project} releases", "",
+             f"Machine {machine}: {len(releases)} {project} releases measured "
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
     versions = versions_by_commit(results_dir, machine)
@@ -155,10 +157,10 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
     for (release, stack, packages), group in (steps_table.groupby(["release", "stack", "packages that changed"],
                                                                   sort=False) if not steps_table.empty else []):
-        lines += [f"### {release}, {stack} stack: {len(group)} steps", "", f"Packages that changed: {packages}.", "",
+        lines += [f"### {release}, {stack} stack: {len(group)} step{'s' if len(group) != 1 else ''}", "", f"Packages that changed: {packages}.", "",
                   to_markdown(group.drop(columns=["release", "stack", "packages that changed"]).set_index("benchmark")),
                   ""]
-    checks, (raw_alarms, report_alarms), n_series = validation(searched_table)
+    checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found)
     lines += ["## How well it detects, on these series", ""]
     if checks:
         found_count = sum(sum(check["found"].values()) for check in checks)
@@ -187,28 +189,36 @@ def analyse(results_dir: Path, tags_file: Path, machine: str) -> tuple[str, pd.D
                   f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
-    return "\n".join(lines), steps_table, measured
+    return "\n".join(lines), steps_table, measured, ordered
 
 
 README_START, README_END = "<!-- history: written by make findings -->", "<!-- history end -->"
 
 
-def readme_block(measured: pd.DataFrame, steps_table: pd.DataFrame, machine: str) -> str:
+def readme_markers(project: str) -> tuple[str, str]:
+    """The README block a project's history writes (PyMC's keeps its original markers)."""
+    if project == "PyMC":
+        return README_START, README_END
+    return f"<!-- {project} history: written by make findings -->", f"<!-- {project} history end -->"
+
+
+def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, project: str = "PyMC",
+                 page: str = "docs/findings.md") -> str:
     """Two lines for README.md: what the history holds and what it found."""
+    start, end = readme_markers(project)
     if measured.empty:
-        held = f"No release measured on {machine} yet."
+        held = f"No {project} release measured on {machine} yet."
     else:
         stacks = "; ".join(f"{stack}: {', '.join(group['release'])}" for stack, group in measured.groupby("stack"))
-        held = f"Measured on {machine}: {stacks}."
-    if steps_table.empty:
-        return f"{README_START}\n{held} No step found yet ([docs/findings.md](docs/findings.md) says what was " \
-               f"searched).\n{README_END}"
-    families = steps_table[steps_table["case"].str.endswith(FAMILY_SUFFIX)]
-    shared = "; ".join(f"{row['case'].removesuffix(FAMILY_SUFFIX)} {row['benchmark']} x{row['new / old [95 % interval]']}"
-                       f" at {row['release'].split(' (')[0]}" for _, row in families.iterrows())
-    return (f"{README_START}\n{held} {len(steps_table)} steps found, {len(families)} of them shared by a whole "
+        held = f"{project} releases measured on {machine}: {stacks}."
+    if steps.empty:
+        return f"{start}\n{held} No step found yet ([{page}]({page}) says what was searched).\n{end}"
+    families = steps[steps["model"] == FAMILY]
+    shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
+                       f"{step['high']:.3f}] at {step['before']} -> {step['release']}" for _, step in families.iterrows())
+    return (f"{start}\n{held} {len(steps)} steps found, {len(families)} of them shared by a whole "
             f"backend family (geometric mean of its cases, new / old [95 % interval]): {shared or 'none'}. Every step, "
-            f"with the packages that changed, in [docs/findings.md](docs/findings.md).\n{README_END}")
+            f"with the packages that changed, in [{page}]({page}).\n{end}")
 
 
 def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
@@ -222,13 +232,14 @@ def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
 
 
 def main(args) -> int:
-    text, steps_table, measured = analyse(Path(args.results), Path(args.tags), args.machine)
+    text, steps_table, measured, steps = analyse(Path(args.results), Path(args.tags), args.machine, args.project)
     Path(args.out).write_text(text)
     print(f"wrote {args.out}")
     if args.readme:
         readme = Path(args.readme)
-        readme.write_text(replace_block(readme.read_text(), README_START, README_END,
-                                        readme_block(measured, steps_table, args.machine), str(readme)))
+        readme.write_text(replace_block(readme.read_text(), *readme_markers(args.project),
+                                        readme_block(measured, steps, args.machine, args.project, args.out),
+                                        str(readme)))
         print(f"wrote {readme}")
     if args.html:
         write_html(Path(args.html) / "findings.html", steps_table, args.machine)
@@ -240,6 +251,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--results", default="results")
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--machine", required=True)
+    parser.add_argument("--project", default="PyMC", help="whose releases the tags name (PyMC, nutpie)")
     parser.add_argument("--out", default="docs/findings.md")
     parser.add_argument("--html", help="also write DIR/findings.html, the dashboard's list of steps")
     parser.add_argument("--readme", help="also rewrite the history block of this README")

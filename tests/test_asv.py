@@ -103,3 +103,12 @@ def test_nutpie_release_history_pins_one_release_per_commit(tmp_path):
     (tmp_path / "conf.json").write_text(json.dumps(config))
     check = asv_runs.asv("check", "--python=same", "--config", str(tmp_path / "conf.json"))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_nutpie_history_matrix_agrees_with_its_fixed_stack():
+    config = load_json(str(ROOT / "asv.nutpie-releases.conf.json"), js_comments=True)
+    pins = dict(line.split("==") for line in (ROOT / "asv_nutpie_stack.txt").read_text().splitlines()
+                if line and not line.startswith("#"))
+    matrix = {name: versions for name, versions in config["matrix"]["req"].items() if name != "psutil"}
+    assert matrix and all(versions == [pins[name]] for name, versions in matrix.items()), (matrix, pins)
+    assert "--constraint {conf_dir}/asv_nutpie_stack.txt" in config["install_command"][0]

@@ -107,10 +107,15 @@ def test_findings_flag_the_stepped_series_only_and_control_the_false_discoveries
 
 def test_the_findings_page_and_readme_lines_of_the_committed_history_are_current():
     machine = "x86_64-2cpu-24GB-amd-epyc-quick"  # the Makefile's HISTORY_MACHINE
-    page, steps_table, measured = findings.analyse(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine)
+    page, _, measured, steps = findings.analyse(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine)
     assert (ROOT / "docs" / "findings.md").read_text() == page, "run `make findings` and commit docs/findings.md"
-    assert findings.readme_block(measured, steps_table, machine) in (ROOT / "README.md").read_text(), \
+    assert findings.readme_block(measured, steps, machine) in (ROOT / "README.md").read_text(), \
         "run `make findings` and commit README.md"
+    nutpie_page, _, measured, steps = findings.analyse(ROOT / "results-nutpie", ROOT / "history-tags" /
+                                                       "nutpie-releases.json", machine, "nutpie")
+    assert (ROOT / "docs" / "findings-nutpie.md").read_text() == nutpie_page, "run `make findings`"
+    assert findings.readme_block(measured, steps, machine, "nutpie", "docs/findings-nutpie.md") in \
+        (ROOT / "README.md").read_text(), "run `make findings` and commit README.md"
 
 
 def test_each_stack_gets_its_own_family_series_over_the_releases_it_measured():

@@ -98,7 +98,7 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
     """'5.15.0 -> 6.0.0', saying how many releases of the history lie between, not measured there."""
     low, high = release_key(step["before"]), release_key(step["release"])
     between = sum(low < release_key(release) < high for release in set(commits.values()))
-    return f"{step['before']} -> {step['release']}" + (f" ({between} releases between not measured)" if between else "")
+    return f"{step['before']} -> {step['release']}" + (f" ({between} release{'s' if between != 1 else ''} between not measured)" if between else "")
 
 
 FAMILY_SUFFIX = " (geometric mean of its cases)"

@@ -6,10 +6,12 @@
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
 the two measurements of a benchmark lie tens of seconds apart, with a reinstall between. Here each
 commit of FILE (base, head, then any others) is built once from the git repository DIR into its own
-folder, and every round runs each (case, backend) once per commit in fresh processes, one right after
-the other, the order of the commits rotated and reversed round by round. Each process times one
-logp+gradient evaluation as benchmarks/gradient.py does (the median of 10 samples of the mean of 50
-calls, after 200 warm-up calls); a pair that cannot run is left out with its reason. The samples are
+folder, and every round runs, for each backend, one fresh process per commit, one right after the
+other, the order of the commits rotated and reversed round by round. Each process times one
+logp+gradient evaluation of every case in turn as benchmarks/gradient.py does (the median of 10
+samples of the mean of 50 calls, after 200 warm-up calls): one process per (backend, commit) rather
+than per case, as the processes' start-up (importing PyMC) is most of their time. A pair that cannot
+run is left out with its reason. The samples are
 written to OUT.json after every round, and a run stopped part way resumes from the rounds it wrote;
 reporting/adjacent.py pairs them for the review.
 """
@@ -22,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,16 +36,18 @@ CHILD = """
 import sys
 from benchmarks.common import skip_unless_runnable
 from benchmarks.gradient import seconds_per_evaluation
-try:
-    spec, size, backend = skip_unless_runnable(sys.argv[1], sys.argv[2])
-    evaluate = backend.gradient_evaluator(spec.build(size))
-except NotImplementedError as reason:
-    print("skipped:", reason)
-    raise SystemExit(0)
-for _ in range(200):
-    evaluate()
-print(seconds_per_evaluation(evaluate))
-"""
+for case in sys.argv[2:]:
+    try:
+        spec, size, backend = skip_unless_runnable(case, sys.argv[1])
+        evaluate = backend.gradient_evaluator(spec.build(size))
+        for _ in range(200):
+            evaluate()
+        print(MARK, case, seconds_per_evaluation(evaluate), flush=True)
+    except NotImplementedError as reason:
+        print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
+    except Exception as error:
+        print(MARK, case, "failed:", type(error).__name__, str(error).replace(chr(10), " ")[:300], flush=True)
+""".replace("MARK", repr("pmb-adjacent:"))
 
 
 def install(repo: Path, commit: str, folder: Path) -> Path:
@@ -57,15 +62,19 @@ def install(repo: Path, commit: str, folder: Path) -> Path:
     return site
 
 
-def measure(case: str, backend: str, site: Path) -> float | str:
-    """Seconds per evaluation, or why the pair cannot run (a string)."""
+def measure(backend: str, cases: list[str], site: Path) -> dict[str, float | str]:
+    """Seconds per evaluation of each case, timed one after another in one process, or why a case cannot run."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{site}:{ROOT}"}
-    run = subprocess.run([sys.executable, "-c", CHILD, case, backend], capture_output=True, text=True, env=env,
+    run = subprocess.run([sys.executable, "-c", CHILD, backend, *cases], capture_output=True, text=True, env=env,
                          cwd=ROOT)
-    last = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
-    if run.returncode != 0:
-        return f"failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
-    return last if last.startswith("skipped:") else float(last)
+    values = {}
+    for line in run.stdout.splitlines():
+        if line.startswith("pmb-adjacent: "):
+            case, value = line.removeprefix("pmb-adjacent: ").split(" ", 1)
+            values[case] = value if value.startswith(("skipped:", "failed:")) else float(value)
+    err = run.stderr.strip()
+    ended = f"failed: the process ended ({err.splitlines()[-1] if err else run.returncode})"
+    return {case: values.get(case, ended) for case in cases}
 
 
 def resumed(out: Path, commits: list[str], samples: dict) -> int:
@@ -119,22 +128,24 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pmb-sides-") as scratch:
         sites = {commit: install(args.repo, commit, Path(scratch) / commit) for commit in commits}
         for round_ in range(done, args.rounds):
-            pairs = [(backend, case) for backend in args.backends for case in cases if (backend, case) not in skipped]
-            for index, (backend, case) in enumerate(pairs):
+            started = time.monotonic()
+            for index, backend in enumerate(args.backends):
                 shift = (round_ + index) % len(commits)
                 order = commits[shift:] + commits[:shift]
                 for commit in order[::-1] if round_ % 2 else order:
-                    value = measure(case, backend, sites[commit])
-                    if isinstance(value, str):
-                        skipped[(backend, case)] = value
-                        break
-                    samples[backend][case][commit].append(value)
+                    wanted = [case for case in cases if (backend, case) not in skipped]
+                    for case, value in measure(backend, wanted, sites[commit]).items() if wanted else ():
+                        if isinstance(value, str):
+                            skipped[(backend, case)] = value
+                        else:
+                            samples[backend][case][commit].append(value)
             written = {"commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in skipped}
                                                        for b, by_case in samples.items()},
                        "skipped": {f"{case} / {backend}": reason for (backend, case), reason in skipped.items()}}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)
-            print(f"adjacent pairs: round {round_ + 1}/{args.rounds} written to {args.out}", flush=True)
+            print(f"adjacent pairs: round {round_ + 1}/{args.rounds} ({time.monotonic() - started:.0f} s) written to "
+                  f"{args.out}", flush=True)
     return 0
 
 

@@ -37,20 +37,39 @@ def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path
     commits.write_text(f"{base}\n{head}\n")
     out = tmp_path / "adjacent_pairs.json"
     args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
-            "--cases", "eight_schools_noncentered", "discrete_mixture"]
+            "blackjax", "--cases", "eight_schools_noncentered", "discrete_mixture"]
     first = _run(*args, "--rounds", "3")
     assert first.returncode == 0, first.stderr[-3000:]
     measured = json.loads(out.read_text())
     values = measured["samples"]["pymc"]["eight_schools_noncentered"]
     assert measured["commits"] == [base, head] and [len(values[base]), len(values[head])] == [3, 3]
     assert all(1e-7 < value < 1e-2 for value in values[base] + values[head])  # seconds per evaluation
+    # one process per (backend, commit): a case it cannot run is left out, the process's other cases kept
+    assert list(measured["skipped"]) == ["discrete_mixture / blackjax"]
+    assert len(measured["samples"]["blackjax"]["eight_schools_noncentered"][head]) == 3
     second = _run(*args, "--rounds", "4")
     assert second.returncode == 0, second.stderr[-3000:]
     again = json.loads(out.read_text())["samples"]["pymc"]["eight_schools_noncentered"]
     assert again[base][:3] == values[base] and len(again[base]) == len(again[head]) == 4
     pairs = adjacent.pairs(json.loads(out.read_text()), base[:10], head[:10])
-    assert list(pairs["model"]) == ["eight_schools_noncentered", "discrete_mixture"]
+    assert list(zip(pairs["backend"], pairs["model"])) == [("pymc", "eight_schools_noncentered"),
+                                                           ("pymc", "discrete_mixture"),
+                                                           ("blackjax", "eight_schools_noncentered")]
     assert all(len(rounds) == 3 for rounds in pairs["rounds_base"])  # the first of four rounds is not judged
+
+
+def test_a_process_that_dies_fails_each_of_its_cases_with_its_last_words(tmp_path):
+    site = tmp_path / "site"
+    (site / "pymc").mkdir(parents=True)
+    (site / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import adjacent_pairs
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    reasons = adjacent_pairs.measure("pymc", ["eight_schools_noncentered", "radon_hierarchical"], site)
+    assert list(reasons) == ["eight_schools_noncentered", "radon_hierarchical"]
+    assert set(reasons.values()) == {"failed: the process ended (this PyMC dies)"}, reasons
 
 
 def test_adjacent_pairs_are_judged_as_their_own_kind():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import statistics
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,7 +34,10 @@ START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence
 PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
 ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py -->", "<!-- adjacent end -->"
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark with the sides' processes adjacent in time
-ADJACENT = {"adjacent-20261204T1426": ("aa^", "aa", "inject-grad5"), "20261204T1605": ("aa^", "aa", "inject-grad5")}
+# (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
+ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
+            "20261204T1605": (("aa^", "aa", "inject-grad5"), "case"),
+            "20261204T1909": (("aa^", "aa", "inject-grad10"), "case")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -78,6 +82,10 @@ REVIEWS = [
              "adjacent processes (pymc, pymc-numba, nutpie-numba, every case)", AMD),
     Evidence("inject-grad5-adjacent", "20261204T1605", "aa^", "inject-grad5",
              "5 % slower evaluation; the whole gradient review with 12 rounds of adjacent processes", AMD),
+    Evidence("aa-8", "20261204T1909", "aa^", "aa", "A/A, the whole gradient review again, 3 hours later: the canary in "
+             "3 asv rounds, then 12 rounds of adjacent processes (a process per case)", AMD),
+    Evidence("inject-grad10-adjacent", "20261204T1909", "aa^", "inject-grad10",
+             "10 % slower evaluation; the whole gradient review with 12 rounds of adjacent processes", AMD),
 ]
 
 
@@ -142,12 +150,13 @@ def plans() -> str:
 
 
 def adjacent() -> str:
-    """Each adjacent-pairs run judged as the review judges it (reporting/adjacent.py): per head commit, backend and
-    case, the ratio to the base with its interval, p-value and smallest detectable change; and per backend the
-    aggregate over its cases."""
-    lines = [ADJACENT_START, "", "| run | head / base | backend | case | ratio [95 % interval] | p | smallest "
-             "detectable change |", "|---|---|---|---|---|---|---|"]
-    for run, revisions in ADJACENT.items():
+    """Each adjacent-pairs run judged as the review judges it (reporting/adjacent.py): per head commit and backend,
+    the range of its cases' ratios to the base and of their smallest detectable changes, and the aggregate over
+    the cases with its interval, p-value and smallest detectable change (each case: the review's own files)."""
+    lines = [ADJACENT_START, "", "| run | a process per | head / base | backend | cases | cases' ratios | cases' "
+             "smallest detectable change: median (largest) | all cases: ratio [95 % interval] | p | smallest "
+             "detectable change |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for run, (revisions, per_process) in ADJACENT.items():
         measured = json.loads((ROOT / "results-review" / run / adjacent_pairs.FILE).read_text())
         names = {commit(revision): revision for revision in revisions}
         base, *heads = measured["commits"]
@@ -155,11 +164,13 @@ def adjacent() -> str:
             pairs = adjacent_pairs.pairs(measured, base, head)
             for backend, rows in pairs.groupby("backend", sort=False):
                 ratios = [paired.log_ratios(b, h) for b, h in zip(rows["rounds_base"], rows["rounds_head"])]
-                cells = [(case, paired.estimate(r)) for case, r in zip(rows["model"], ratios)]
-                for case, estimate in [*cells, ("(all cases)", paired.aggregate_estimate(ratios))]:
-                    lines.append(f"| {run} | {names[head]} / {names[base]} | {backend} | {case} | {estimate.ratio:.3f} "
-                                 f"[{estimate.low:.3f}, {estimate.high:.3f}] | {estimate.p:.2g} | "
-                                 f"{estimate.detectable:.1%} |")
+                cases = [paired.estimate(r) for r in ratios]
+                both = paired.aggregate_estimate(ratios)
+                detectable = sorted(case.detectable for case in cases)
+                lines.append(f"| {run} | {per_process} | {names[head]} / {names[base]} | {backend} | {len(cases)} | "
+                             f"{min(c.ratio for c in cases):.3f} to {max(c.ratio for c in cases):.3f} | "
+                             f"{statistics.median(detectable):.1%} ({detectable[-1]:.1%}) | {both.ratio:.3f} "
+                             f"[{both.low:.3f}, {both.high:.3f}] | {both.p:.2g} | {both.detectable:.1%} |")
     return "\n".join(lines + ["", ADJACENT_END])
 
 

@@ -247,7 +247,7 @@ compare: asv-config machine
 # REVIEW_BACKENDS picks the backends (all: every one); the canary always runs. A review stopped part
 # way resumes: the same command with REVIEW_ID=<its id> keeps its rounds and metrics and adds the rest.
 ROUNDS ?= 4
-REVIEW_MINUTES ?= 35
+REVIEW_MINUTES ?= 30
 MAX_ROUNDS ?= 20
 REVIEW_BACKENDS ?= pymc pymc-numba nutpie-numba
 ALSO ?=
@@ -258,9 +258,10 @@ REVIEW_PAIRS = '($(if $(filter all,$(REVIEW_BACKENDS)),[^']+,$(subst $(SPACE),|,
 REVIEW_SAMPLING ?= 1
 # REVIEW_COMPILE=1: the compile of each pair too, timed in the rounds in a fresh process (warm disk caches).
 REVIEW_COMPILE ?=
-# REVIEW_ADJACENT=N: and the gradient micro-benchmark in N rounds with the sides in adjacent processes, each
-# side's PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier).
-REVIEW_ADJACENT ?=
+# REVIEW_ADJACENT=N: the gradient micro-benchmark in N rounds with the sides in adjacent processes, each side's
+# PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier); about a
+# minute a round for two sides. REVIEW_ADJACENT= (empty): the gradient in asv's rounds instead.
+REVIEW_ADJACENT ?= 12
 # With REVIEW_ADJACENT the gradient is timed there only: asv's rounds would add minutes for a noisier figure.
 REVIEW_ROUND_KINDS = $(if $(REVIEW_ADJACENT),,|gradient)$(if $(REVIEW_SAMPLING),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm)
 REVIEW_TIMED = --bench "^canary\." $(if $(REVIEW_ROUND_KINDS),--bench "^($(patsubst |%,%,$(REVIEW_ROUND_KINDS)))\..*$(REVIEW_PAIRS)")

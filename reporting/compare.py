@@ -368,8 +368,8 @@ def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, 
     adjusted = stats.adjusted(list(speed["p"]) + list(aggregates["p"]))
     speed, aggregates = speed.copy(), aggregates.copy()
     speed["p_adjusted"], aggregates["p_adjusted"] = adjusted[:len(speed)], adjusted[len(speed):]
-    for table in (speed, aggregates):
-        table["verdict"] = [stats.verdict(ratio, q) for ratio, q in zip(table["ratio"], table["p_adjusted"])]
+    for table, floor in ((speed, stats.BENCHMARK_FLOOR), (aggregates, stats.FLOOR)):
+        table["verdict"] = [stats.verdict(ratio, q, floor) for ratio, q in zip(table["ratio"], table["p_adjusted"])]
     return speed, aggregates
 
 
@@ -396,7 +396,10 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
     """
     evals_base, evals_head = _values(pairs, GRAD_EVALS_TOTAL, "base"), _values(pairs, GRAD_EVALS_TOTAL, "head")
     cpu_base = _values(pairs, TRACKED + "cpu_seconds", "base")
-    gradient = speed[speed["kind"] == "gradient"].set_index(["model", "backend"])
+    # the gradient as timed in adjacent processes where the review has it (the more precise), else asv's rounds
+    gradient = (speed[speed["kind"].isin(["gradient", adjacent.KIND])]
+                .sort_values("kind", key=lambda kind: kind != adjacent.KIND, kind="stable")
+                .drop_duplicates(["model", "backend"]).set_index(["model", "backend"]))
     rows = []
     for _, run in speed[speed["kind"] == "sampling"].iterrows():
         key = (run["model"], run["backend"])
@@ -412,8 +415,12 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
             if key in cpu_base.index and key in evals_base.index and cpu_base[key] > 0:
                 share = min(evals_base[key] * grad["value_base"] / cpu_base[key], 1.0)
                 row["share"] = share
-                if share < 0.95 and len(grad["log_ratios"]) == len(run["log_ratios"]):
-                    rest = (np.exp(run["log_ratios"]) - share * row["evals"] * np.exp(grad["log_ratios"])) / (1 - share)
+                if share < 0.95:
+                    # round by round where the gradient was timed in the same rounds; else (adjacent processes,
+                    # rounds of their own) its ratio as one figure: its interval is a fraction of the run's
+                    per_eval = (np.exp(grad["log_ratios"]) if len(grad["log_ratios"]) == len(run["log_ratios"])
+                                else grad["ratio"])
+                    rest = (np.exp(run["log_ratios"]) - share * row["evals"] * per_eval) / (1 - share)
                     estimate = stats.estimate(np.log(rest)) if np.all(rest > 0) else None
                     if estimate is not None:
                         row.update(rest=estimate.ratio, rest_low=estimate.low, rest_high=estimate.high)
@@ -519,7 +526,8 @@ def _paired_intro(review: PairedReview) -> list[str]:
                   f"the first round warms the caches and is not judged). Ratios head/base with "
                   f"{stats.CONFIDENCE:.0%} t intervals over the rounds' log ratios; flagged where the p-value, "
                   f"adjusted over this report's {len(speed) + len(aggregates)} tests (Benjamini-Hochberg), is "
-                  f"below {stats.FDR} and the change is at least {stats.FLOOR:.0%}."]
+                  f"below {stats.FDR} and the change is at least {stats.BENCHMARK_FLOOR:.0%} (a benchmark; "
+                  f"{stats.FLOOR:.0%} for a family aggregate)."]
     if review.canary is not None:
         c = review.canary
         moved = abs(c.ratio - 1) >= stats.FLOOR and (c.low > 1 or c.high < 1)

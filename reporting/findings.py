@@ -56,12 +56,14 @@ def dependency_changes(step: pd.Series, commits: dict[str, str], versions: dict)
     return ", ".join(moved) if moved else ("not recorded" if not (before and after) else "none")
 
 
-def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict) -> pd.DataFrame:
-    """Per measured release and stack: its date, the minutes asv's run took, the sampling pairs' outcome, and
-    the versions it ran with."""
+def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
+                   backend_prefix: str = "") -> pd.DataFrame:
+    """Per measured release and stack: its date, the minutes asv's run took, the outcome of the sampling pairs
+    (of the backends named `backend_prefix`..., those the history runs), and the versions it ran with."""
     out = []
     for (commit, env), group in frame[frame["commit"].isin(commits)].groupby(["commit", "env"]):
-        wall = group[group["benchmark"] == WALL]["status"].value_counts()
+        sampling = group[(group["benchmark"] == WALL) & group["backend"].str.startswith(backend_prefix)]
+        wall = sampling["status"].value_counts()
         known = versions.get((commit, env), {})
         out.append({"release": commits[commit], "stack": stack_of(env), "date": str(group["date"].iloc[0].date()),
                     "minutes": round(group.groupby("benchmark")["grid_seconds"].first().sum() / 60),
@@ -128,7 +130,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
     versions = versions_by_commit(results_dir, machine)
-    measured = releases_table(frame, commits, versions)
+    measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower())
     if not measured.empty:
         lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "
                   "and install not included; a benchmark re-run alone later counts only that run). Versions as each run "
@@ -216,9 +218,9 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
     families = steps[steps["model"] == FAMILY]
     shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
                        f"{step['high']:.3f}] at {step['before']} -> {step['release']}" for _, step in families.iterrows())
-    return (f"{start}\n{held} {len(steps)} steps found, {len(families)} of them shared by a whole "
-            f"backend family (geometric mean of its cases, new / old [95 % interval]): {shared or 'none'}. Every step, "
-            f"with the packages that changed, in [{page}]({page}).\n{end}")
+    return (f"{start}\n{held} {len(steps)} step{'s' if len(steps) != 1 else ''} found, {len(families)} of them "
+            f"shared by a whole backend family (geometric mean of its cases, new / old [95 % interval]): "
+            f"{shared or 'none'}. Every step, with the packages that changed, in [{page}]({page}).\n{end}")
 
 
 def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:

@@ -1,6 +1,6 @@
 """A review selection chosen by measured noise per second: which benchmarks, and how many rounds.
 
-    python -m reporting plan BASE HEAD --results results-review/<id> [--machine M] [--minutes 35]
+    python -m reporting plan BASE HEAD --results results-review/<id> [--machine M] [--minutes 30]
                              [--sides 2] [--max-rounds 20] [--out review-plan.mk]
 
 From a paired review already measured on this host (an A/A pair is best: its spread is noise

@@ -23,7 +23,7 @@ GOALS = {"gradient": 0.03, compare.LONG_RUNS: 0.10, "family aggregates": 0.03}
 # Rounds are added two at a time: asv reverses the order of the sides every other round (ABBA).
 STEP = 2
 # The defaults of make continuous's REVIEW_MINUTES (the budget for the rounds) and MAX_ROUNDS.
-MINUTES = 35.0
+MINUTES = 30.0
 MAX_ROUNDS = 20
 
 

@@ -37,7 +37,9 @@ ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py --
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
 ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T1605": (("aa^", "aa", "inject-grad5"), "case"),
-            "20261204T1909": (("aa^", "aa", "inject-grad10"), "case")}
+            "20261204T1909": (("aa^", "aa", "inject-grad10"), "case"),
+            "20261204T1957": (("aa^", "aa"), "backend"),
+            "20261204T2009": (("aa^", "aa", "inject-step10"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -86,6 +88,12 @@ REVIEWS = [
              "3 asv rounds, then 12 rounds of adjacent processes (a process per case)", AMD),
     Evidence("inject-grad10-adjacent", "20261204T1909", "aa^", "inject-grad10",
              "10 % slower evaluation; the whole gradient review with 12 rounds of adjacent processes", AMD),
+    Evidence("aa-9", "20261204T1957", "aa^", "aa", "A/A, two commits as a pull request's review: the canary in 3 asv "
+             "rounds, then 12 rounds of adjacent processes (a process per backend and commit)", AMD),
+    Evidence("aa-10", "20261204T2009", "aa^", "aa", "A/A, the default review (sampling and canary in asv rounds by the "
+             "noise rule) with 12 rounds of adjacent processes (a process per backend and commit)", AMD),
+    Evidence("inject-step10-adjacent", "20261204T2009", "aa^", "inject-step10",
+             "10 % slower leapfrog step; the default review with 12 rounds of adjacent processes", AMD),
 ]
 
 

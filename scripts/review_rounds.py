@@ -2,7 +2,7 @@
 its noise requires within a time budget.
 
     python scripts/review_rounds.py --commits FILE --results DIR --machine NAME [--rounds 6]
-        [--minutes 35] [--max-rounds 20] [--asv asv] -- ASV_RUN_FLAGS...
+        [--minutes 30] [--max-rounds 20] [--asv asv] -- ASV_RUN_FLAGS...
 
 FILE lists the commits (base, head, then any others), as asv's HASHFILE. First ROUNDS rounds;
 then, while the base/head review's smallest detectable change of a kind is above its goal

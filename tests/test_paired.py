@@ -34,6 +34,8 @@ def test_a_five_percent_slowdown_is_flagged_and_its_absence_is_not():
 
 def test_a_change_below_the_floor_is_not_flagged_however_certain():
     assert paired.verdict(1.005, 1e-9) == "same"
+    assert paired.verdict(1.024, 1e-9) == "same"  # a single benchmark: below a build's own offset
+    assert paired.verdict(1.024, 1e-9, paired.FLOOR) == "slower"  # an aggregate
 
 
 def test_the_family_aggregate_sees_a_shared_shift_that_no_case_shows_alone():
@@ -113,9 +115,12 @@ def test_from_ten_rounds_one_process_at_half_speed_does_not_set_the_interval():
     ratios = rng.normal(0.0, 0.01, 12)
     ratios[4] = np.log(2.0)  # one round's process ran at half speed throughout
     trimmed = paired.estimate(ratios)
-    assert trimmed.df == 12 - 2 - 1 and trimmed.high < 1.03 and paired.verdict(trimmed.ratio, trimmed.p) == "same"
+    assert trimmed.df == 12 - 2 * 2 - 1 and trimmed.high < 1.03 and paired.verdict(trimmed.ratio, trimmed.p) == "same"
     few = paired.estimate(ratios[:6])  # below ten rounds nothing is trimmed: the odd round widens it
     assert few.df == 5 and few.high > 1.1
+    ratios[9] = np.log(1.5)  # and a second odd round (two in eleven, as inject-grad10-adjacent had)
+    two = paired.estimate(ratios[:11])
+    assert two.df == 11 - 2 * 2 - 1 and two.high < 1.03
 
 
 def test_a_review_stopped_inside_a_round_pairs_the_rounds_both_sides_have():

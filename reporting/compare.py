@@ -521,9 +521,13 @@ def _percent(values) -> list[str]:
 def _paired_intro(review: PairedReview) -> list[str]:
     parts = []
     speed, aggregates = review.speed, review.aggregates
-    rounds = sorted(set(speed["rounds"]) | set(aggregates["rounds"]))
-    parts += ["", f"Paired rounds: {', '.join(map(str, rounds)) or 'none'} judged a side (asv --interleave-rounds; "
-                  f"the first round warms the caches and is not judged). Ratios head/base with "
+    both = pd.concat([speed[["kind", "rounds"]], aggregates[["kind", "rounds"]]])
+    in_asv = sorted(set(both.loc[both["kind"] != adjacent.KIND, "rounds"]))
+    in_adjacent = sorted(set(both.loc[both["kind"] == adjacent.KIND, "rounds"]))
+    judged = ([f"{', '.join(map(str, in_asv))} in asv's interleaved rounds"] if in_asv else []) + \
+        ([f"{', '.join(map(str, in_adjacent))} of adjacent processes (the gradient)"] if in_adjacent else [])
+    parts += ["", f"Paired rounds judged a side: {'; '.join(judged) or 'none'} (the first round warms the caches "
+                  f"and is not judged). Ratios head/base with "
                   f"{stats.CONFIDENCE:.0%} t intervals over the rounds' log ratios; flagged where the p-value, "
                   f"adjusted over this report's {len(speed) + len(aggregates)} tests (Benjamini-Hochberg), is "
                   f"below {stats.FDR} and the change is at least {stats.BENCHMARK_FLOOR:.0%} (a benchmark; "

@@ -132,8 +132,8 @@ def summary(reviews: dict[str, str]) -> str:
         markdown = reviews[evidence.name]
         headline = markdown.split("\n\n", 1)[1].splitlines()[0]
         commits, minutes = run_span(evidence.run, evidence.machine)
-        judged = re.search(r"Paired rounds: ([\d, ]+) judged", markdown)
-        judged_rounds = f"{judged.group(1)} judged rounds, " if judged else ""
+        judged = re.search(r"Paired rounds judged a side: (.+?) \(the first", markdown)
+        judged_rounds = f"judged rounds: {judged.group(1)}; " if judged else ""
         lines.append(f"| [{evidence.name}](evidence/{evidence.name}.md) | {evidence.what} | {evidence.run}: "
                      f"{commits} commits, {judged_rounds}{minutes:.0f} min | {headline.replace('|', '/')} | "
                      f"{_detectable(markdown)} |")

@@ -164,7 +164,7 @@ def test_rounds_give_the_slowdown_an_interval_and_place_it_in_the_gradient(measu
     review = _compare_rounds(measured_in_rounds, "inject-slow")
     assert review.returncode == 1, review.stdout + review.stderr
     judged = 4 if "2 more rounds" in (measured_in_rounds[0] / "rounds.txt").read_text() else 2
-    assert review.stdout.startswith("**Worse**") and f"Paired rounds: {judged} judged a side" in review.stdout
+    assert review.stdout.startswith("**Worse**") and f"Paired rounds judged a side: {judged} in asv's interleaved rounds" in review.stdout
     slower = _section(review.stdout, "Slower")
     assert "time_logp_dlogp" in slower and "[" in slower  # a ratio with its interval
     assert "time per evaluation" in _section(review.stdout, "Where the sampling time went")

@@ -28,6 +28,10 @@ FAMILY = "(family)"
 PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
 def release_commits(tags_file: Path) -> dict[str, str]:
     """commit -> release ("6.4.0") for the mirror's release tags, as the committed results know them."""
     tags = json.loads(Path(tags_file).read_text())
@@ -100,7 +104,7 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
     """'5.15.0 -> 6.0.0', saying how many releases of the history lie between, not measured there."""
     low, high = release_key(step["before"]), release_key(step["release"])
     between = sum(low < release_key(release) < high for release in set(commits.values()))
-    return f"{step['before']} -> {step['release']}" + (f" ({between} release{'s' if between != 1 else ''} between not measured)" if between else "")
+    return f"{step['before']} -> {step['release']}" + (f" ({plural(between, 'release')} between not measured)" if between else "")
 
 
 FAMILY_SUFFIX = " (geometric mean of its cases)"
@@ -159,7 +163,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
     for (release, stack, packages), group in (steps_table.groupby(["release", "stack", "packages that changed"],
                                                                   sort=False) if not steps_table.empty else []):
-        lines += [f"### {release}, {stack} stack: {len(group)} step{'s' if len(group) != 1 else ''}", "", f"Packages that changed: {packages}.", "",
+        lines += [f"### {release}, {stack} stack: {plural(len(group), 'step')}", "", f"Packages that changed: {packages}.", "",
                   to_markdown(group.drop(columns=["release", "stack", "packages that changed"]).set_index("benchmark")),
                   ""]
     checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found)
@@ -218,7 +222,7 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
     families = steps[steps["model"] == FAMILY]
     shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
                        f"{step['high']:.3f}] at {step['before']} -> {step['release']}" for _, step in families.iterrows())
-    return (f"{start}\n{held} {len(steps)} step{'s' if len(steps) != 1 else ''} found, {len(families)} of them "
+    return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
             f"shared by a whole backend family (geometric mean of its cases, new / old [95 % interval]): "
             f"{shared or 'none'}. Every step, with the packages that changed, in [{page}]({page}).\n{end}")
 

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import BACKEND_NAMES, model_cases, write_json_atomically  # noqa: E402
 
+MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
 CHILD = """
 import sys
 from benchmarks.common import skip_unless_runnable
@@ -47,7 +48,7 @@ for case in sys.argv[2:]:
         print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
     except Exception as error:
         print(MARK, case, "failed:", type(error).__name__, str(error).replace(chr(10), " ")[:300], flush=True)
-""".replace("MARK", repr("pmb-adjacent:"))
+""".replace("MARK", repr(MARK.strip()))
 
 
 def install(repo: Path, commit: str, folder: Path) -> Path:
@@ -69,8 +70,8 @@ def measure(backend: str, cases: list[str], site: Path) -> dict[str, float | str
                          cwd=ROOT)
     values = {}
     for line in run.stdout.splitlines():
-        if line.startswith("pmb-adjacent: "):
-            case, value = line.removeprefix("pmb-adjacent: ").split(" ", 1)
+        if line.startswith(MARK):
+            case, value = line.removeprefix(MARK).split(" ", 1)
             values[case] = value if value.startswith(("skipped:", "failed:")) else float(value)
     err = run.stderr.strip()
     ended = f"failed: the process ended ({err.splitlines()[-1] if err else run.returncode})"

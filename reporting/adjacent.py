@@ -1,6 +1,7 @@
 """The gradient micro-benchmark measured with the sides in adjacent processes (scripts/adjacent_pairs.py, `make
 continuous REVIEW_ADJACENT=N`), as review pairs: per (case, backend), each side's values round by round, the
-first round not judged, paired over the rounds both sides have."""
+first round not judged, paired over the rounds both sides have; and a pair that ran on one side only, with the
+other side's status (failed, skipped), for the review's list of changed statuses."""
 
 from __future__ import annotations
 
@@ -37,7 +38,19 @@ def pairs(measured: dict, base: str, head: str) -> pd.DataFrame:
                          "value_base": float(np.median(base_values)), "value_head": float(np.median(head_values)),
                          "status_base": "ok", "status_head": "ok",
                          "rounds_base": base_values[WARMUP_ROUNDS:common], "rounds_head": head_values[WARMUP_ROUNDS:common]})
+    for pair, why in measured.get("skipped", {}).items() if base_hash and head_hash else []:
+        case, backend = pair.split(" / ")
+        status_base, status_head = (_status(why, side) for side in (base_hash, head_hash))
+        if status_base != status_head:
+            rows.append({"benchmark": ADJACENT, "model": case, "backend": backend, "value_base": np.nan,
+                         "value_head": np.nan, "status_base": status_base, "status_head": status_head})
     return pd.DataFrame(rows)
+
+
+def _status(why: str | dict, commit: str) -> str:
+    """ok, skipped or failed: a pair's status on one side (`why`: per commit, or one reason for every side)."""
+    reason = why.get(commit) if isinstance(why, dict) else why
+    return reason.split(":", 1)[0] if reason else "ok"
 
 
 def review_pairs(results_dir: Path, base: str, head: str) -> pd.DataFrame:

@@ -259,7 +259,7 @@ def algorithmic_changes(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def status_changes(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs whose status (ok, failed, skipped) differs: new failures, fixes, new skips."""
-    timed = pairs[pairs["benchmark"].isin([WALL, GRADIENT, COLD_COMPILE])].copy()
+    timed = pairs[pairs["benchmark"].isin([WALL, GRADIENT, COLD_COMPILE, adjacent.ADJACENT])].copy()
     timed[["status_base", "status_head"]] = timed[["status_base", "status_head"]].fillna("absent")
     return timed[timed["status_base"] != timed["status_head"]]
 

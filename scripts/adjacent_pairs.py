@@ -11,8 +11,8 @@ other, the order of the commits rotated and reversed round by round. Each proces
 logp+gradient evaluation of every case in turn as benchmarks/gradient.py does (the median of 10
 samples of the mean of 50 calls, after 200 warm-up calls): one process per (backend, commit) rather
 than per case, as the processes' start-up (importing PyMC) is most of their time. A pair that cannot
-run is left out with its reason. The samples are
-written to OUT.json after every round, and a run stopped part way resumes from the rounds it wrote;
+run on a side is left out of the samples, with each failing side's reason (a side not named ran). The
+samples are written to OUT.json after every round, and a run stopped part way resumes from the rounds it wrote;
 reporting/adjacent.py pairs them for the review.
 """
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     commits, cases = args.commit_list, args.cases or model_cases()
     samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
-    skipped, done = {}, resumed(args.out, commits, samples)
+    reasons, done = {}, resumed(args.out, commits, samples)  # (backend, case) -> {commit: why it did not run}
     if done >= args.rounds:
         print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
         return 0
@@ -133,16 +133,17 @@ def main(argv: list[str] | None = None) -> int:
             for index, backend in enumerate(args.backends):
                 shift = (round_ + index) % len(commits)
                 order = commits[shift:] + commits[:shift]
+                # each side tries the same cases in a round, so a case that fails on one side only is seen as such
+                wanted = [case for case in cases if (backend, case) not in reasons]
                 for commit in order[::-1] if round_ % 2 else order:
-                    wanted = [case for case in cases if (backend, case) not in skipped]
                     for case, value in measure(backend, wanted, sites[commit]).items() if wanted else ():
                         if isinstance(value, str):
-                            skipped[(backend, case)] = value
+                            reasons.setdefault((backend, case), {})[commit] = value
                         else:
                             samples[backend][case][commit].append(value)
-            written = {"commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in skipped}
+            written = {"commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in reasons}
                                                        for b, by_case in samples.items()},
-                       "skipped": {f"{case} / {backend}": reason for (backend, case), reason in skipped.items()}}
+                       "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()}}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)
             print(f"adjacent pairs: round {round_ + 1}/{args.rounds} ({time.monotonic() - started:.0f} s) written to "

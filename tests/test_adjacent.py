@@ -82,3 +82,15 @@ def test_adjacent_pairs_are_judged_as_their_own_kind():
     review = compare.paired_review(pd.DataFrame(pairs))
     assert set(review.speed["verdict"]) == {"slower"} and set(review.speed["kind"]) == {adjacent.KIND}
     assert adjacent.KIND in set(compare.detectable_by_kind(review)["kind"])
+
+
+def test_a_case_that_fails_on_one_side_only_is_a_new_failure():
+    commits = ["b" * 40, "h" * 40]
+    samples = {"pymc": {"a": {commits[0]: [1e-5] * 5, commits[1]: [1e-5] * 5}}}
+    skipped = {"c / pymc": {commits[1]: "failed: ValueError: broken"},  # head broke it
+               "d / pymc": "skipped: not runnable",                    # every side (an older file's form)
+               "e / pymc": {commits[0]: "skipped: x", commits[1]: "skipped: x"}}
+    pairs = adjacent.pairs({"commits": commits, "samples": samples, "skipped": skipped}, "b" * 8, "h" * 8)
+    statuses = compare.status_changes(pairs)
+    assert list(zip(statuses["model"], statuses["status_base"], statuses["status_head"])) == [("c", "ok", "failed")]
+    assert compare.paired_review(pairs).speed["model"].tolist() == ["a"]  # the failed pair is not judged for speed

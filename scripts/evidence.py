@@ -4,8 +4,9 @@
 
 Each file is the review's own markdown (`python -m reporting compare`) of one committed paired run
 (results-review/<id>/, made by `make continuous`); the block of docs/review.md between the evidence markers
-is the headline and the smallest detectable changes of each. --check writes nothing and exits 1
-where a committed file differs from what this would write (tests/test_evidence.py runs it).
+is the headline and the smallest detectable changes of each, and README.md's block those of the default
+review of two commits. --check writes nothing and exits 1 where a committed file differs from what this
+would write (tests/test_evidence.py runs it).
 """
 
 from __future__ import annotations
@@ -33,13 +34,20 @@ MIRROR = ROOT / ".asv" / "pymc-mirror"
 START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence end -->"
 PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
 ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py -->", "<!-- adjacent end -->"
+README = ROOT / "README.md"
+README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
+# The reviews README.md summarizes: the default review of two commits, as a pull request gets it
+README_REVIEWS = ("aa-11", "inject-step10-two-sides", "inject-step5-two-sides")
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark with the sides' processes adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
 ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T1605": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T1909": (("aa^", "aa", "inject-grad10"), "case"),
             "20261204T1957": (("aa^", "aa"), "backend"),
-            "20261204T2009": (("aa^", "aa", "inject-step10"), "backend")}
+            "20261204T2009": (("aa^", "aa", "inject-step10"), "backend"),
+            "20261204T2228": (("aa^", "inject-step10"), "backend"),
+            "20261204T2309": (("aa^", "aa"), "backend"),
+            "20261204T2349": (("aa^", "inject-step5"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -94,6 +102,12 @@ REVIEWS = [
              "noise rule) with 12 rounds of adjacent processes (a process per backend and commit)", AMD),
     Evidence("inject-step10-adjacent", "20261204T2009", "aa^", "inject-step10",
              "10 % slower leapfrog step; the default review with 12 rounds of adjacent processes", AMD),
+    Evidence("inject-step10-two-sides", "20261204T2228", "aa^", "inject-step10",
+             "10 % slower leapfrog step; the default review of two commits, as a pull request gets it", AMD),
+    Evidence("aa-11", "20261204T2309", "aa^", "aa", "A/A, the default review of two commits, as a pull request gets it",
+             AMD),
+    Evidence("inject-step5-two-sides", "20261204T2349", "aa^", "inject-step5",
+             "5 % slower leapfrog step; the default review of two commits, as a pull request gets it", AMD),
 ]
 
 
@@ -138,6 +152,20 @@ def summary(reviews: dict[str, str]) -> str:
                      f"{commits} commits, {judged_rounds}{minutes:.0f} min | {headline.replace('|', '/')} | "
                      f"{_detectable(markdown)} |")
     return "\n".join(lines + ["", END])
+
+
+def readme(reviews: dict[str, str]) -> str:
+    """README's lines: what the default review of two commits took and showed, one line a review."""
+    lines = [README_START]
+    for evidence in (next(e for e in REVIEWS if e.name == name) for name in README_REVIEWS):
+        markdown = reviews[evidence.name]
+        headline = markdown.split("\n\n", 1)[1].splitlines()[0].rsplit(" (", 1)[0]
+        _, minutes = run_span(evidence.run, evidence.machine)
+        day = datetime.strptime(evidence.run[:8], "%Y%m%d").date()
+        lines.append(f"- [{evidence.name}](docs/evidence/{evidence.name}.md), {evidence.what.split(';')[0]} "
+                     f"({evidence.machine}, {day}, {minutes:.0f} min): {headline}; smallest detectable change "
+                     f"(median): {_detectable(markdown)}.")
+    return "\n".join(lines + [README_END])
 
 
 def plans() -> str:
@@ -191,6 +219,7 @@ def main(argv=None) -> int:
     wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
     page = replace_block(page, PLANS_START, PLANS_END, plans(), str(PAGE))
     wanted[PAGE] = replace_block(page, ADJACENT_START, ADJACENT_END, adjacent(), str(PAGE))
+    wanted[README] = replace_block(README.read_text(), README_START, README_END, readme(reviews), str(README))
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if args.check:
         for path in stale:

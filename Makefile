@@ -55,7 +55,7 @@ ASV_CONFIG := $(if $(and $(filter github,$(PYMC_REPO)),$(if $(FULL)$(RELEASE_DAY
 CPU_MODEL := $(shell sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 CPU_SLUG := $(shell echo "$(CPU_MODEL)" | sed -e 's/([RrTtMm]*)//g' -e 's/ @.*//' -e 's/\b\(CPU\|Processor\)\b//g' \
   | tr 'A-Z' 'a-z' | tr -cs 'a-z0-9' '-' | sed -e 's/^-*//' -e 's/-*$$//')
-HARDWARE := $(shell echo "$$(uname -m)-$$(nproc)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")$(if $(CPU_SLUG),-$(CPU_SLUG))
+HARDWARE := $(shell echo "$$(uname -m)-$$(getconf _NPROCESSORS_ONLN)cpu-$$(awk '/MemTotal/ {printf "%d", $$2/1048576 + 0.5}' /proc/meminfo)GB")$(if $(CPU_SLUG),-$(CPU_SLUG))
 MACHINE ?= $(HARDWARE)-$(PMB_TIER)
 # asv looks for python3.12 on PATH; pyenv's shim answers only inside a pyenv version.
 ASV := PATH="$(dir $(PYTHON312)):$$PATH" $(VENV)/bin/asv

@@ -82,7 +82,11 @@ def history(series: pd.DataFrame, metric: str, unit: str, path: Path) -> Path:
             line = line.set_index("label").reindex(labels)
             ax.plot(range(len(labels)), line["value"], marker="o", label=backend)
         ax.set_xticks(range(len(labels)), labels, fontsize=8)
-        ax.set_yscale("log")
+        if (series.loc[series["model"] == case, "value"] > 0).any():
+            ax.set_yscale("log")
+        else:  # a log axis of no values cannot be laid out
+            ax.text(0.5, 0.5, "no values (failed, skipped or not measured)", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=8)
         ax.set_title(case, fontsize=10)
         ax.set_ylabel(unit, fontsize=8)
     for ax in list(axes.flat)[len(cases):]:

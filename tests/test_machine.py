@@ -1,6 +1,7 @@
 """asv's machine name: hosts with another CPU model get their own results folder."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,9 @@ def test_a_name_that_holds_another_cpu_is_refused(tmp_path):
                               str(tmp_path)], capture_output=True, text=True)
     assert refused.returncode == 1
     assert "records CPU 'Some Other CPU 9000'" in refused.stderr
+
+
+def test_the_cpu_count_is_the_machines_not_a_thread_setting(monkeypatch):
+    # GNU nproc answers OMP_NUM_THREADS, which the harness sets to 1: the name must not follow it
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert f"-{os.cpu_count()}cpu-" in _make_variable("HARDWARE")

@@ -130,6 +130,11 @@ def _detectable(markdown: str) -> str:
     return "; ".join(f"{kind.strip()} {median}" for kind, median in cells) or "n/a"
 
 
+def _headline(markdown: str) -> str:
+    """The review's verdict line (the first line after its title)."""
+    return markdown.split("\n\n", 1)[1].splitlines()[0]
+
+
 def run_span(run: str, machine: str) -> tuple[int, float]:
     """How many commits a review run measured, and its minutes from start to end (run.txt, by make continuous)."""
     folder = ROOT / "results-review" / run
@@ -144,7 +149,7 @@ def summary(reviews: dict[str, str]) -> str:
              "|---|---|---|---|---|"]
     for evidence in REVIEWS:
         markdown = reviews[evidence.name]
-        headline = markdown.split("\n\n", 1)[1].splitlines()[0]
+        headline = _headline(markdown)
         commits, minutes = run_span(evidence.run, evidence.machine)
         judged = re.search(r"Paired rounds judged a side: (.+?) \(the first", markdown)
         judged_rounds = f"judged rounds: {judged.group(1)}; " if judged else ""
@@ -159,7 +164,7 @@ def readme(reviews: dict[str, str]) -> str:
     lines = [README_START]
     for evidence in (next(e for e in REVIEWS if e.name == name) for name in README_REVIEWS):
         markdown = reviews[evidence.name]
-        headline = markdown.split("\n\n", 1)[1].splitlines()[0].rsplit(" (", 1)[0]
+        headline = _headline(markdown).rsplit(" (", 1)[0]
         _, minutes = run_span(evidence.run, evidence.machine)
         day = datetime.strptime(evidence.run[:8], "%Y%m%d").date()
         lines.append(f"- [{evidence.name}](docs/evidence/{evidence.name}.md), {evidence.what.split(';')[0]} "

@@ -12,7 +12,7 @@ RUN_ARGS ?=
 
 # asv: which PyMC history (mirror: built from PyPI by `make mirror`; github: the real repository;
 # or the path of a local PyMC clone, e.g. a pull request's checkout), which tier (PMB_TIER: tiny,
-# quick, full) and which commits.
+# quick, notebook, full) and which commits.
 PYMC_REPO ?= mirror
 MIRROR := .asv/pymc-mirror
 # Every PyMC minor release since 5.13 (X.Y.0) and, from 6.0 on, each minor's latest patch.
@@ -28,15 +28,15 @@ BENCH ?=
 PMB_TIER ?= quick
 export PMB_TIER
 # benchmarks/common.py TIERS (a test holds the two lists equal)
-TIERS := tiny quick full
+TIERS := tiny quick full notebook
 ifeq ($(filter $(PMB_TIER),$(TIERS)),)
 $(error PMB_TIER=$(PMB_TIER) is not a tier; valid tiers: $(TIERS))
 endif
-# The full tier keeps its own results and dashboard: asv's benchmarks.json (one per results folder)
-# lists the benchmarks of the tier run last, and the full tier's (every size, cold compiles) differ.
-FULL := $(filter full,$(PMB_TIER))
-RESULTS := results$(if $(FULL),-full)
-DASHBOARD := html/pymc$(if $(FULL),-full)
+# The full and notebook tiers keep their own results and dashboards: asv's benchmarks.json (one per
+# results folder) lists the benchmarks of the tier run last, and theirs (other cases, cold compiles) differ.
+OWN_FOLDER := $(filter full notebook,$(PMB_TIER))
+RESULTS := results$(if $(OWN_FOLDER),-$(PMB_TIER))
+DASHBOARD := html/pymc$(if $(OWN_FOLDER),-$(PMB_TIER))
 # Which packages beside each PyMC commit (STACK): today (the backends pinned in asv.conf.json, the rest
 # as the commit allows) or release-day (everything as it resolved when that PyMC release came out,
 # scripts/install_as_of.py; for the mirror's releases). Each is its own asv environment and series.
@@ -47,8 +47,8 @@ $(error STACK=$(STACK) is not a stack; valid stacks: $(STACKS))
 endif
 RELEASE_DAY := $(filter release-day,$(STACK))
 # The config asv runs: asv.conf.json itself for GitHub's quick tier on today's stack, else one derived
-# from it (scripts/asv_config.py) with the local history as repo, the full tier's folders and/or the stack.
-ASV_CONFIG := $(if $(and $(filter github,$(PYMC_REPO)),$(if $(FULL)$(RELEASE_DAY),,1)),asv.conf.json,asv.$(if $(filter github,$(PYMC_REPO)),,mirror.)$(if $(FULL),full.)$(if $(RELEASE_DAY),release-day.)conf.json)
+# from it (scripts/asv_config.py) with the local history as repo, the tier's own folders and/or the stack.
+ASV_CONFIG := $(if $(and $(filter github,$(PYMC_REPO)),$(if $(OWN_FOLDER)$(RELEASE_DAY),,1)),asv.conf.json,asv.$(if $(filter github,$(PYMC_REPO)),,mirror.)$(if $(OWN_FOLDER),$(PMB_TIER).)$(if $(RELEASE_DAY),release-day.)conf.json)
 # Results of different tiers must not overwrite each other: the tier is part of the machine name.
 # So is the CPU model (e.g. "AMD EPYC" -> amd-epyc): hosts of one size but another CPU get their
 # own results, else a change of host would read as a change of PyMC in asv's graphs.
@@ -130,11 +130,11 @@ run: setup
 mirror: setup
 	$(PY) scripts/build_mirror.py $(MIRROR) $(MIRROR_VERSIONS)
 	$(PY) scripts/inject_changes.py $(MIRROR)
-	$(PY) scripts/rekey_results.py $(MIRROR) --tags $(MIRROR_TAGS) results results-full results-review reporting/thresholds
+	$(PY) scripts/rekey_results.py $(MIRROR) --tags $(MIRROR_TAGS) results results-full results-notebook results-review reporting/thresholds
 
 asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 	$(if $(filter asv.conf.json,$(ASV_CONFIG)),@true,$(PY) scripts/asv_config.py $(ASV_CONFIG) \
-	  $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) $(if $(FULL),--results $(RESULTS) --html $(DASHBOARD)) --stack $(STACK))
+	  $(if $(filter github,$(PYMC_REPO)),,--repo $(REPO_DIR)) $(if $(OWN_FOLDER),--results $(RESULTS) --html $(DASHBOARD)) --stack $(STACK))
 
 # Name the machine honestly: asv records its CPU, cores and memory in results/<machine>/machine.json.
 machine: setup
@@ -204,10 +204,11 @@ findings: setup
 	$(FINDINGS_NUTPIE)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings
-# across releases, the minutes per phase of every run and the reviews' evidence (tests fail when the
-# committed text differs from what these write).
+# across releases, the minutes per phase of every run, the growth of cost with size and the reviews'
+# evidence (tests fail when the committed text differs from what these write).
 docs: findings mirror
 	$(REPORTING) durations --results results --readme README.md
+	$(REPORTING) scaling --results results-full --out docs/scaling.md --figure docs/scaling.png
 	$(PY) scripts/evidence.py
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
@@ -341,19 +342,26 @@ dashboard: asv-config node_modules/.installed
 	$(ASV) publish --config $(ASV_CONFIG)
 	$(REPORTING) vendor $(DASHBOARD)
 
-# The dashboards (html/pymc; html/pymc-full and html/nutpie once they have results), the newest
-# report of this tier, and the landing page html/index.html that links them.
+# The dashboards (html/pymc; html/pymc-full, html/pymc-notebook and html/nutpie once they have results),
+# the newest report of this tier, the notebook tier's report per host, and the landing page html/index.html.
+NOTEBOOK_REPORTS := html/report-notebook
+NOTEBOOK_MACHINES = $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard results-notebook/*/*-env-*.json)))))
 publish: setup node_modules/.installed
 	$(MAKE) --no-print-directory dashboard PMB_TIER=quick
 	$(if $(wildcard results-full/*/machine.json),$(MAKE) --no-print-directory dashboard PMB_TIER=full)
+	$(if $(NOTEBOOK_MACHINES),$(MAKE) --no-print-directory dashboard PMB_TIER=notebook)
+	$(foreach machine,$(NOTEBOOK_MACHINES),$(REPORTING) report --results results-notebook --machine $(machine) \
+	  --out $(NOTEBOOK_REPORTS)/$(machine) --repo $(REPO_DIR) &&) true
 	$(if $(wildcard results-nutpie/*/machine.json),$(MAKE) --no-print-directory nutpie-history && $(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report $(REPORT_ARGS)
 	$(FINDINGS) --html html
-	$(REPORTING) landing --html html --report $(REPORT_DIR)
+	$(if $(wildcard results-full/*/machine.json),$(REPORTING) scaling --results results-full --html html)
+	$(REPORTING) landing --html html --report $(REPORT_DIR) --notebook $(NOTEBOOK_REPORTS)
 
 preview: setup
 	@echo "serving html/ at http://127.0.0.1:8080/ (Ctrl-C stops)"
 	$(PY) -m http.server 8080 --bind 127.0.0.1 --directory html
 
 clean:
-	rm -rf $(VENV) .cache .asv html asv.mirror.conf.json asv.mirror.full.conf.json asv.full.conf.json
+	rm -rf $(VENV) .cache .asv html asv.mirror.conf.json asv.mirror.full.conf.json asv.full.conf.json \
+	  asv.mirror.notebook.conf.json asv.notebook.conf.json

@@ -51,7 +51,7 @@ class _CompileCold(ModelBackendGrid):
         self.backend, self.model = backend, spec.build(size)
 
     def track_compile_cold_seconds(self, case, backend_name):
-        return self.backend.compile(self.model, TIER.settings).compile_seconds
+        return self.backend.compile(self.model, TIER.settings_for(case)).compile_seconds
 
     track_compile_cold_seconds.unit = "seconds"
 
@@ -85,4 +85,4 @@ class CompileWarm(ModelBackendGrid):
         self.backend, self.model = backend, spec.build(size)
 
     def time_compile(self, case, backend_name):
-        self.backend.compile(self.model, TIER.settings)
+        self.backend.compile(self.model, TIER.settings_for(case))

@@ -3,7 +3,7 @@ sampling run's, without the host's noise, for a review to judge beside their wal
 
 import os
 
-from benchmarks.common import ModelBackendGrid, parse_case, skip_unless_runnable
+from benchmarks.common import ModelBackendGrid, SampledGrid, parse_case, skip_unless_runnable
 from harness import instructions
 from harness.backends import PymcNuts
 
@@ -39,7 +39,7 @@ class Instructions(ModelBackendGrid):
     track_logp_dlogp.unit = "instructions"
 
 
-class SamplingInstructions(ModelBackendGrid):
+class SamplingInstructions(SampledGrid):
     """Instructions of one short run of PyMC's own NUTS (harness.instructions.SAMPLING_DRAWS tuning
     steps and draws, one chain, a fixed seed), its compile outside the count: the sampler's work and
     the gradient's together, where a change to the NUTS loop shows."""

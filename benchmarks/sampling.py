@@ -3,7 +3,7 @@
 from contextlib import contextmanager
 
 from benchmarks.common import (
-    ModelBackendGrid,
+    SampledGrid,
     TIER,
     parse_case,
     read_record,
@@ -29,7 +29,7 @@ def _compiled(case, backend_name):
         # (Written here, in setup, and not in the timed call, whose time it would add to.)
         write_started(case, backend_name)
         with _failures_recorded(case, backend_name):
-            _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings))
+            _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings_for(case)))
     return _COMPILED[key]
 
 
@@ -50,7 +50,7 @@ def _failures_recorded(case, backend_name):
 def _sample(case, backend_name):
     _, _, backend, compiled = _compiled(case, backend_name)
     with _failures_recorded(case, backend_name):
-        return backend.sample(compiled, TIER.settings)
+        return backend.sample(compiled, TIER.settings_for(case))
 
 
 def _record_run(case, backend_name, run):
@@ -61,7 +61,7 @@ def _record_run(case, backend_name, run):
     return write_record(case, backend_name, metrics.as_dict(), compiled.compile_method)
 
 
-class Sampling(ModelBackendGrid):
+class Sampling(SampledGrid):
     """Wall time of one sampling run (tune + draws, fixed seed), compiled beforehand."""
 
     number = 1
@@ -120,7 +120,7 @@ def _load_record(case, backend_name):
 
 # Class names start with "Sampling" so that asv, which runs benchmarks sorted by name, runs the
 # timed Sampling benchmark first and the tracked ones find its record.
-class SamplingMetrics(ModelBackendGrid):
+class SamplingMetrics(SampledGrid):
     """Metrics of the recorded sampling run; ESS and R-hat from ArviZ."""
 
     timeout = TIER.timeout
@@ -143,7 +143,7 @@ class SamplingMetrics(ModelBackendGrid):
     track_ess_tail_min = _track("ess_tail_min", "effective samples")
 
 
-class SamplingReference(ModelBackendGrid):
+class SamplingReference(SampledGrid):
     """Largest posterior-mean error of the recorded run against the model's reference, in sds."""
 
     timeout = TIER.timeout
@@ -157,7 +157,7 @@ class SamplingReference(ModelBackendGrid):
     track_reference_error = _track("reference_error", "reference sds")
 
 
-class SamplingCost(ModelBackendGrid):
+class SamplingCost(SampledGrid):
     """Gradient evaluations of the recorded run, tuning included: the count a review's split of
     the sampling time multiplies by the time per evaluation. Skipped where the backend does not
     report tuning's count (numpyro and blackjax through pm.sample)."""

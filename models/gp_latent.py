@@ -5,7 +5,7 @@ import numpy as np
 NAME = "gp_latent"
 DESCRIPTION = "Latent GP (ExpQuad) with Student-T noise; the notebook's model; size = number of points"
 DISCRETE = False
-SIZES = (50, 100, 200, 400)
+SIZES = (50, 100, 200, 400, 800)
 DEFAULT_SIZE = 100
 DATA_SEED = 42
 

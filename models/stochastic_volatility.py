@@ -5,7 +5,7 @@ import numpy as np
 NAME = "stochastic_volatility"
 DESCRIPTION = "Stochastic volatility, Gaussian random walk log-volatility; size = T steps; T + 2 parameters"
 DISCRETE = False
-SIZES = (500, 1_000, 2_000)
+SIZES = (500, 1_000, 2_000, 8_000)
 DEFAULT_SIZE = 500
 DATA_SEED = 42
 

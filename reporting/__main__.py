@@ -1,9 +1,9 @@
-"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|vendor|landing``."""
+"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|scaling|vendor|landing``."""
 
 import argparse
 import sys
 
-from reporting import compare, durations, findings, landing, noise, plan, report, summary, vendor, versions
+from reporting import compare, durations, findings, landing, noise, plan, report, scaling, summary, vendor, versions
 
 
 def main(argv=None) -> int:
@@ -18,6 +18,7 @@ def main(argv=None) -> int:
         ("noise", noise, "the A/A spread of one commit measured twice, and the thresholds it sets"),
         ("durations", durations, "minutes per phase of every committed run, into docs/tiers-and-history.md"),
         ("findings", findings, "steps across releases: change points in every history series, tested"),
+        ("scaling", scaling, "cost against model size per backend (seconds ∝ N^k), into docs/scaling.md"),
         ("vendor", vendor, "serve an asv dashboard's CDN scripts from local copies (offline dashboards)"),
         ("landing", landing, "write html/index.html: dashboards and the newest report"),
     ]:

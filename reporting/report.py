@@ -70,7 +70,8 @@ def write_report(results_dir: Path, out: Path, machine: str | None, commit: str 
     sizes = model_sizes(cases)
     order = sorted(cases, key=sizes.get)  # smallest model first
     written = {"commit": commit, "label": versions.label(commit, known_versions),
-               "machine": chosen["machine"].iloc[0], "versions": known_versions.get(commit, {}), "models": []}
+               "machine": chosen["machine"].iloc[0], "measured": chosen["run"].max().strftime("%Y-%m-%d %H:%M UTC"),
+               "versions": known_versions.get(commit, {}), "models": []}
 
     for number, case in enumerate(order, start=1):
         say(f"[{number}/{len(order)}] {case}: table and figure")

@@ -80,6 +80,33 @@ def test_landing_page_shows_dashboards_tables_and_figures(site, page):
     assert page.errors == []
 
 
+def test_landing_page_has_the_notebook_tiers_section(site, page):
+    """Its table and figure per host once results-notebook/ holds a run, else how to make one."""
+    page.goto(f"{site}/index.html")
+    page.wait_for_load_state("networkidle")
+    section = page.locator("h2#notebook")
+    assert section.count() == 1
+    hosts = {path.parent.name for path in (ROOT / "results-notebook").glob("*/*-env-*.json")}
+    if hosts:
+        assert page.locator('#dashboards a[href="pymc-notebook/index.html"]').count() == 1
+        for host in hosts:
+            for case in ("gp_latent-100", "discrete_mixture"):
+                assert page.locator(f'h3[id="{host}-{case}"]').count() == 1
+    else:
+        assert "PMB_TIER=notebook make bench" in page.content()
+
+
+def test_scaling_page_shows_its_figure_and_exponents(site, page):
+    page.goto(f"{site}/index.html")
+    page.locator('#dashboards a[href="scaling.html"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.title() == "Cost against model size"
+    assert page.locator("img").evaluate("image => image.naturalWidth") > 0
+    assert page.locator("table").count() == 2  # per evaluation, per sampling run
+    assert "gp_latent" in page.locator("table").first.inner_text()
+    assert page.errors == []
+
+
 def _graph_points(page, url):
     page.goto(url)
     page.wait_for_load_state("networkidle")

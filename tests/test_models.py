@@ -37,7 +37,7 @@ def test_unknown_model_lists_valid_names():
 
 
 def test_bad_size_names_valid_sizes():
-    with pytest.raises(ValueError, match=r"valid sizes: \[50, 100, 200, 400\]"):
+    with pytest.raises(ValueError, match=r"valid sizes: \[50, 100, 200, 400, 800\]"):
         models.get_model("gp_latent").data(size=123)
     with pytest.raises(ValueError, match="fixed size"):
         models.get_model("radon_hierarchical").data(size=10)

@@ -1,0 +1,63 @@
+"""The notebook tier: exactly the two runs of "Faster Sampling with JAX and Numba", and its section of
+the landing page, one report a host."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.common import TIERS, parse_case
+from reporting import landing
+from reporting.report import write_report
+
+ROOT = Path(__file__).resolve().parent.parent
+MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
+
+
+def test_the_notebook_tier_is_the_notebooks_two_runs_at_its_settings():
+    tier = TIERS["notebook"]
+    from benchmarks.common import model_cases
+
+    assert model_cases(tier) == ["gp_latent-100", "discrete_mixture"]
+    for case in tier.cases:
+        parse_case(case)  # a case the zoo has, at a size it has
+    gp, mixture = (tier.settings_for(case) for case in tier.cases)
+    assert (gp.tune, gp.draws, gp.chains) == (1000, 250, 4)
+    assert (mixture.tune, mixture.draws, mixture.chains) == (500, 125, 2)
+    # every other tier samples every case alike, as before
+    assert all(not other.cases and not other.case_settings for name, other in TIERS.items() if name != "notebook")
+
+
+def test_a_record_of_the_notebook_tier_carries_the_settings_of_its_case(tmp_path):
+    """The tracked metrics read a run's record only where its settings are the case's own."""
+    script = (
+        "import benchmarks.common as c\n"
+        f"c.RECORD_ROOT = __import__('pathlib').Path({str(tmp_path)!r})\n"
+        "c.write_record('discrete_mixture', 'pymc', {'wall_seconds': 1.0}, 'test')\n"
+        "record = c.read_record('discrete_mixture', 'pymc')\n"
+        "print(record['settings']['chains'], record['settings']['tune'], c.read_record('gp_latent-100', 'pymc'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PMB_TIER": "notebook"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["2", "500", "None"]
+
+
+def test_the_landing_page_shows_each_hosts_notebook_report(tmp_path):
+    html = tmp_path / "html"
+    empty = landing.notebook_section(html / "report-notebook", html)
+    assert "Not measured yet" in empty and "PMB_TIER=notebook make bench" in empty
+
+    # A report of committed results, as `make publish` writes one for each host of results-notebook/
+    written = write_report(ROOT / "results", html / "report-notebook" / MACHINE, MACHINE, None,
+                           "sampling.Sampling.time_sample", say=lambda _: None)
+    page = landing.write_landing(html, html / "no-report", html / "report-notebook").read_text()
+    section = page.split('<h2 id="notebook">', 1)[1].split("<h2", 1)[0]
+    assert f"{MACHINE}: {written['label']}, measured {written['measured']}" in section
+    assert "gp_latent-100: 1000 tune, 250 draws, 4 chains; discrete_mixture: 500 tune, 125 draws, 2 chains" in section
+    assert section.count("<table") == len(written["models"])
+    for entry in written["models"]:
+        assert f'id="{MACHINE}-{entry["model"]}"' in section
+        assert f'src="report-notebook/{MACHINE}/{entry["figure"]}"' in section
+    assert json.loads((html / "report-notebook" / MACHINE / "report.json").read_text())["measured"].endswith("UTC")

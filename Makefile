@@ -204,11 +204,12 @@ findings: setup
 	$(FINDINGS_NUTPIE)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings
-# across releases, the minutes per phase of every run, the growth of cost with size and the reviews'
-# evidence (tests fail when the committed text differs from what these write).
+# across releases, the minutes per phase of every run, the growth of cost with size, which backend for
+# which model, and the reviews' evidence (tests fail when the committed text differs from what these write).
 docs: findings mirror
 	$(REPORTING) durations --results results --readme README.md
 	$(REPORTING) scaling --results results-full --out docs/scaling.md --figure docs/scaling.png
+	$(REPORTING) guidance --results results-full --out docs/guidance.md
 	$(PY) scripts/evidence.py
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
@@ -355,7 +356,8 @@ publish: setup node_modules/.installed
 	$(if $(wildcard results-nutpie/*/machine.json),$(MAKE) --no-print-directory nutpie-history && $(ASV) publish --config asv.nutpie-releases.conf.json && $(REPORTING) vendor html/nutpie)
 	$(REPORTING) report $(REPORT_ARGS)
 	$(FINDINGS) --html html
-	$(if $(wildcard results-full/*/machine.json),$(REPORTING) scaling --results results-full --html html)
+	$(if $(wildcard results-full/*/machine.json),$(REPORTING) scaling --results results-full --html html \
+	  && $(REPORTING) guidance --results results-full --html html)
 	$(REPORTING) landing --html html --report $(REPORT_DIR) --notebook $(NOTEBOOK_REPORTS)
 
 preview: setup

@@ -50,6 +50,9 @@ def dashboard_links(html_dir: Path) -> str:
             items.append(f'<li><a href="{name}/index.html">{html.escape(description)}</a></li>')
         else:
             items.append(f"<li>{html.escape(description)}: no results published yet</li>")
+    if (html_dir / "guidance.html").exists():
+        items.append('<li><a href="guidance.html">Which backend for which model</a> (ranking by ESS/s, compile '
+                     "cold and warm, break-even; full tier)</li>")
     if (html_dir / "scaling.html").exists():
         items.append('<li><a href="scaling.html">Cost against model size</a> (seconds ∝ N^k per backend, '
                      "full tier)</li>")

@@ -107,6 +107,16 @@ def test_scaling_page_shows_its_figure_and_exponents(site, page):
     assert page.errors == []
 
 
+def test_guidance_page_ranks_backends_per_model(site, page):
+    page.goto(f"{site}/index.html")
+    page.locator('#dashboards a[href="guidance.html"]').click()
+    page.wait_for_load_state("networkidle")
+    assert page.title() == "Which backend for which model"
+    assert page.locator("table").count() >= 7  # a ranking per model case
+    assert "pays off" in page.locator("table").first.inner_text()
+    assert page.errors == []
+
+
 def _graph_points(page, url):
     page.goto(url)
     page.wait_for_load_state("networkidle")

@@ -1,0 +1,226 @@
+"""Which backend for which model: the ranking by effective samples per second, what compiling costs,
+and after how many effective samples a faster backend's compile pays for itself.
+
+    python -m reporting guidance [--results results-full] [--machine M] [--out docs/guidance.md]
+                                 [--html DIR]
+
+From one host's results of a tier with the notebook's settings (the full tier by default: every
+model at every size it samples; the notebook tier is the same for its two cases). Per model case,
+the backends that ran ranked by min bulk ESS per wall second (the worst-sampled parameter, ArviZ's
+ess_bulk, as the harness records it), with the range that asv's 99 % interval of the wall time (the
+tier's 1-3 timed runs) gives it; the ESS comes from one run under a fixed seed, so its own
+seed-to-seed spread is not in that range. Compile: warm (the compile in the sampling process, disk
+caches as earlier runs left them) and cold (every compile cache empty, where the tier measures it).
+Break-even against the next in the ranking: with total time = compile + E / (ESS/s), the faster
+backend finishes E effective samples sooner once E exceeds
+(its compile - the next's) / (1 / the next's ESS/s - 1 / its ESS/s); "always" where its compile is
+no longer. Where the first place changes between sizes of a model, the page says so.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from reporting import versions
+from reporting.results import TRACKED, WALL, result_files, tidy, to_markdown
+
+COLD = "compile.CompileCold.track_compile_cold_seconds"
+METRICS = {WALL: "wall", TRACKED + "ess_bulk_min": "min_ess", TRACKED + "compile_seconds": "compile_warm",
+           COLD: "compile_cold"}
+# Below this a bulk ESS is itself too uncertain to rank by (Vehtari et al. 2021 ask for 100 a chain
+# before trusting R-hat and ESS; these runs have 4 chains of 250 draws).
+RELIABLE_ESS = 100
+START, END = "<!-- guidance: written by make docs (python -m reporting guidance) -->", "<!-- guidance end -->"
+
+
+def break_even(faster: dict, slower: dict, compile_key: str) -> float:
+    """Effective samples beyond which `faster` (higher ESS/s) finishes first despite its compile; 0 where
+    its compile is no longer; NaN where a compile is not measured."""
+    extra = faster[compile_key] - slower[compile_key]
+    if math.isnan(extra):
+        return math.nan
+    if extra <= 0:
+        return 0.0
+    return extra / (1 / slower["rate"] - 1 / faster["rate"])
+
+
+def measured_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """A row per (model case, backend) whose timed run is ok: wall with its interval, min ESS, compiles."""
+    wall = frame[(frame["benchmark"] == WALL) & (frame["status"] == "ok")]
+    rows = wall.set_index(["model", "backend"])[["value", "ci_low", "ci_high"]].rename(columns={"value": "wall"})
+    for benchmark, name in METRICS.items():
+        if benchmark != WALL:
+            values = frame[frame["benchmark"] == benchmark].set_index(["model", "backend"])["value"]
+            rows[name] = values.reindex(rows.index)
+    rows = rows[rows["min_ess"] > 0].copy()
+    rows["rate"] = rows["min_ess"] / rows["wall"]
+    # the wall time's interval, turned round: the longest wall gives the lowest rate
+    # (asv's interval from 1-3 runs can reach below zero: then there is none to give)
+    positive = (rows["ci_low"] > 0) & (rows["ci_high"] > 0)
+    rows["rate_low"] = (rows["min_ess"] / rows["ci_high"]).where(positive)
+    rows["rate_high"] = (rows["min_ess"] / rows["ci_low"]).where(positive)
+    return rows.reset_index()
+
+
+def _rate(row: dict) -> str:
+    interval = "n/a" if math.isnan(row["rate_low"]) else f"{row['rate_low']:.3g}, {row['rate_high']:.3g}"
+    return f"{row['rate']:.3g} [{interval}]"
+
+
+def _seconds(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.3g}"
+
+
+def _samples(value: float) -> str:
+    if math.isnan(value):
+        return "-"
+    return "always" if value == 0 else "< 1" if value < 1 else f"{value:.3g}"
+
+
+def ranking(pairs: pd.DataFrame, case: str) -> pd.DataFrame:
+    """One case's backends, fastest first, with the break-even against the next."""
+    rows = pairs[pairs["model"] == case].sort_values("rate", ascending=False).to_dict("records")
+    table = []
+    for place, row in enumerate(rows, start=1):
+        following = rows[place] if place < len(rows) else None
+        table.append({
+            "rank": place, "backend": row["backend"],
+            "min ESS/s [wall's 99 % interval]": _rate(row),
+            "wall s": _seconds(row["wall"]),
+            "min ESS": f"{row['min_ess']:.0f}" + (" (too few to rank by)" if row["min_ess"] < RELIABLE_ESS else ""),
+            "compile s, warm": _seconds(row["compile_warm"]), "compile s, cold": _seconds(row["compile_cold"]),
+            "pays off against the next after (ESS), warm":
+                _samples(break_even(row, following, "compile_warm")) if following else "",
+            "the same, cold": _samples(break_even(row, following, "compile_cold")) if following else "",
+        })
+    return pd.DataFrame(table).set_index("rank")
+
+
+def ahead(first: dict, second: dict) -> bool:
+    """first's rate is above second's beyond both wall intervals (an interval that is missing separates nothing)."""
+    return first["rate_low"] > second["rate_high"]
+
+
+def leader(pairs: pd.DataFrame, case: str, backends=None) -> tuple[str, str | None]:
+    """Who leads a case (among `backends`), and the next where it is not told apart from the leader."""
+    rows = pairs[pairs["model"] == case]
+    if backends is not None:
+        rows = rows[rows["backend"].isin(backends)]
+    ordered = rows.sort_values("rate", ascending=False).to_dict("records")
+    tied = len(ordered) > 1 and not ahead(ordered[0], ordered[1])
+    return ordered[0]["backend"], ordered[1]["backend"] if tied else None
+
+
+def first_place(pairs: pd.DataFrame, case: str, backends=None) -> str:
+    first, tied = leader(pairs, case, backends)
+    return first + (f" (not told apart from {tied})" if tied else "")
+
+
+def size_changes(pairs: pd.DataFrame) -> list[str]:
+    """How the lead moves between neighbouring sizes of a model, among the backends measured at both."""
+    sized = pairs[pairs["model"].str.match(r".+-\d+$")]
+    names = sized["model"].str.replace(r"-\d+$", "", regex=True)
+    notes = []
+    for name, group in sized.groupby(names):
+        cases = sorted(group["model"].unique(), key=lambda case: int(case.rsplit("-", 1)[1]))
+        for small, large in zip(cases, cases[1:]):
+            both = set(group[group["model"] == small]["backend"]) & set(group[group["model"] == large]["backend"])
+            before, after = first_place(group, small, both), first_place(group, large, both)
+            same = leader(group, small, both)[0] == leader(group, large, both)[0]
+            notes.append(f"{name}, {small.rsplit('-', 1)[1]} to {large.rsplit('-', 1)[1]} (the {len(both)} backends "
+                         f"measured at both): first place " + (f"stays {after} at {large.rsplit('-', 1)[1]}"
+                                                               if same else f"goes from {before} to {after}"))
+    return notes
+
+
+def context(results: Path, machine: str | None) -> tuple[pd.DataFrame, dict]:
+    """One host's newest commit of the results, and what to say about it (host, date, versions)."""
+    frame = tidy(result_files(results, machine))
+    if frame.empty:
+        raise SystemExit(f"no asv results in {results}")
+    if machine is None:
+        machine = frame[frame["status"] == "ok"]["machine"].value_counts().index[0]
+        frame = frame[frame["machine"] == machine]
+    commit = frame.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
+    frame = frame[frame["commit"] == commit]
+    known = versions.load(results).get(commit, {})
+    about = {"machine": machine, "commit": commit, "label": versions.label(commit, versions.load(results)),
+             "measured": f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
+             "versions": ", ".join(f"{package} {version}" for package, version in sorted(known.items()))}
+    return frame, about
+
+
+def block(frame: pd.DataFrame, about: dict) -> str:
+    pairs = measured_pairs(frame)
+    parts = [START, "",
+             f"Measured on {about['machine']}, {about['label']} (commit {about['commit'][:8]}), "
+             f"{about['measured']}; {about['versions'] or 'versions not recorded'}.", "",
+             "**First place by model case**", ""]
+    firsts = pairs.sort_values("rate", ascending=False).drop_duplicates("model").sort_values("model")
+    parts += [f"- {row.model}: {first_place(pairs, row.model)}, {row.rate:.3g} min ESS/s"
+              + (f"; its min ESS, {row.min_ess:.0f}, is too few to rank by" if row.min_ess < RELIABLE_ESS else "")
+              for row in firsts.itertuples()]
+    parts += ["", "**Where the ranking changes with size**", ""] + [f"- {note}" for note in size_changes(pairs)]
+    for case in sorted(pairs["model"].unique()):
+        parts += ["", f"### {case}", "", to_markdown(ranking(pairs, case))]
+    not_run = frame[(frame["benchmark"] == WALL) & (frame["status"] != "ok") & (frame["status"] != "skipped")]
+    if len(not_run):
+        parts += ["", "**Failed** (no number; their reasons are in the results and the dashboards): "
+                  + "; ".join(f"{row.model} / {row.backend}" for row in not_run.sort_values(["model", "backend"])
+                              .itertuples())]
+    return "\n".join(parts + ["", END])
+
+
+def write(results: Path, machine: str | None, out: Path) -> str:
+    text = block(*context(results, machine))
+    page = out.read_text()
+    if START not in page or END not in page:
+        raise SystemExit(f"{out} has no block to write into ({START} ... {END})")
+    head, rest = page.split(START, 1)
+    out.write_text(head + text + rest.split(END, 1)[1])
+    return text
+
+
+def write_html(results: Path, machine: str | None, html_dir: Path) -> Path:
+    """html/guidance.html: the same tables, for the landing page."""
+    frame, about = context(results, machine)
+    pairs = measured_pairs(frame)
+    sections = [f"<h2 id=\"{html.escape(case)}\">{html.escape(case)}</h2>\n" + ranking(pairs, case).to_html(border=0)
+                for case in sorted(pairs["model"].unique())]
+    notes = "".join(f"<li>{html.escape(note)}</li>" for note in size_changes(pairs))
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        "<title>Which backend for which model</title><style>body { font-family: sans-serif; max-width: 1200px; "
+        "margin: 2em auto; padding: 0 1em; } table { border-collapse: collapse; font-size: 0.85em; } "
+        "th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }</style></head><body>"
+        "<h1>Which backend for which model</h1>"
+        f"<p>Measured on {html.escape(about['machine'])}, {html.escape(about['label'])} "
+        f"(commit {about['commit'][:8]}), {html.escape(about['measured'])}; {html.escape(about['versions'])}. "
+        "Ranked by min bulk ESS per wall second; the range is that of asv's 99 % interval of the wall time "
+        "(the ESS is one run's, fixed seed). Break-even: effective samples after which a backend's longer "
+        "compile has paid for itself against the next in the ranking.</p>"
+        f"<h2>Where the ranking changes with size</h2><ul>{notes}</ul>" + "\n".join(sections) + "</body></html>\n")
+    html_dir.mkdir(parents=True, exist_ok=True)
+    path = html_dir / "guidance.html"
+    path.write_text(page)
+    return path
+
+
+def main(args) -> int:
+    if args.html:
+        print(f"guidance: {write_html(Path(args.results), args.machine, Path(args.html))}")
+    else:
+        write(Path(args.results), args.machine, Path(args.out))
+        print(f"guidance: {args.out}")
+    return 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--results", default="results-full")
+    parser.add_argument("--machine", default=None, help="the host (default: the one with the most values)")
+    parser.add_argument("--out", default="docs/guidance.md")
+    parser.add_argument("--html", default=None, help="write DIR/guidance.html instead (make publish)")

@@ -1,0 +1,58 @@
+"""reporting/guidance.py: which backend for which model, generated from the full tier's results."""
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from reporting import guidance
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_committed_guidance_block_is_what_the_generator_writes():
+    page = (ROOT / "docs" / "guidance.md").read_text()
+    assert guidance.block(*guidance.context(ROOT / "results-full", None)) in page, \
+        "docs/guidance.md is stale: run make docs"
+
+
+def test_break_even_is_where_the_faster_backends_total_time_drops_below():
+    faster = {"rate": 10.0, "compile_warm": 30.0}
+    slower = {"rate": 2.0, "compile_warm": 5.0}
+    samples = guidance.break_even(faster, slower, "compile_warm")
+    total = lambda row, ess: row["compile_warm"] + ess / row["rate"]  # noqa: E731
+    assert math.isclose(total(faster, samples), total(slower, samples))
+    assert total(faster, 2 * samples) < total(slower, 2 * samples)
+    assert guidance.break_even({"rate": 10.0, "compile_warm": 1.0}, slower, "compile_warm") == 0.0  # always
+    assert math.isnan(guidance.break_even({"rate": 10.0, "compile_warm": math.nan}, slower, "compile_warm"))
+
+
+def _pairs(rows):
+    frame = pd.DataFrame(rows, columns=["model", "backend", "min_ess", "wall", "low", "high"])
+    frame["rate"] = frame["min_ess"] / frame["wall"]
+    frame["rate_low"], frame["rate_high"] = frame["min_ess"] / frame["high"], frame["min_ess"] / frame["low"]
+    return frame
+
+
+def test_a_lead_inside_the_next_ones_interval_is_not_called_a_lead():
+    pairs = _pairs([("m", "a", 100, 10.0, 9.0, 11.0), ("m", "b", 100, 10.5, 9.5, 11.5), ("m", "c", 100, 30.0, 29.0, 31.0)])
+    assert guidance.first_place(pairs, "m") == "a (not told apart from b)"
+    assert guidance.first_place(pairs, "m", backends={"a", "c"}) == "a"
+
+
+def test_changes_with_size_compare_only_backends_measured_at_both_sizes():
+    pairs = _pairs([("gp-50", "a", 100, 1.0, 0.9, 1.1), ("gp-50", "b", 100, 5.0, 4.9, 5.1),
+                    ("gp-100", "a", 100, 8.0, 7.9, 8.1), ("gp-100", "b", 100, 4.0, 3.9, 4.1),
+                    ("gp-100", "c", 100, 0.5, 0.4, 0.6)])  # c not measured at 50: not in the comparison
+    assert guidance.size_changes(pairs) == ["gp, 50 to 100 (the 2 backends measured at both): first place goes from "
+                                            "a to b"]
+
+
+def test_an_interval_asv_could_not_give_is_said_so_not_printed():
+    frame = guidance.measured_pairs(pd.DataFrame([
+        {"benchmark": guidance.WALL, "status": "ok", "model": "m", "backend": "a", "value": 2.0, "ci_low": -1.0,
+         "ci_high": 5.0},
+        {"benchmark": guidance.TRACKED + "ess_bulk_min", "status": "ok", "model": "m", "backend": "a", "value": 400.0,
+         "ci_low": None, "ci_high": None}]))
+    table = guidance.ranking(frame, "m")
+    assert table.loc[1, "min ESS/s [wall's 99 % interval]"] == "200 [n/a]"

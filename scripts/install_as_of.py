@@ -7,7 +7,9 @@ the wheel's requirements and the backends (numba, nutpie, numpyro, blackjax, jax
 ``--uploaded-prior-to`` that moment, against pypi.org alone: this machine's own package folders
 carry no upload times, and pip takes such files whatever their date (xarray 2026.9 beside
 PyMC 5.13), so the machine's pip configuration is set aside. The resolved versions are then
-installed exactly (downgrading what the environment held). A backend that cannot be resolved at
+installed exactly (downgrading what the environment held), and what the environment held beyond
+them is removed (an earlier commit's stack left in the shared environment breaks imports: arviz-base,
+from PyMC 6's ArviZ 1, made PyMC 5.17's arviz 0.20 fail to import). A backend that cannot be resolved at
 that date (not released yet, or at odds with that PyMC) is left out and named; its benchmarks skip
 with "not installed". What stays as the environment holds it: psutil (the harness's meter) and
 torch (a CUDA wheel of hundreds of MB a version; PyTorch mode is recent): the record says so.
@@ -29,6 +31,8 @@ from release_history import pypi_upload_times
 BACKENDS = ["numba", "nutpie", "numpyro", "blackjax", "jax", "jaxlib"]
 INDEX = "https://pypi.org/simple"
 HELD = ["psutil", "torch"]
+# asv's runner and the wheel tools asv builds with: the environment's own, whatever the stack
+KEPT = ["pymc", "pip", "setuptools", "wheel", "asv-runner", "build", "pyproject-hooks"]
 
 
 def _fail(message: str):
@@ -48,6 +52,38 @@ def _pip_env() -> dict:
     env["PIP_CONFIG_FILE"] = os.devnull  # the machine's local indexes and find-links carry no upload times
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     return env
+
+
+def _name(text: str) -> str:
+    return re.sub(r"[-_.]+", "-", text).lower()
+
+
+def strays(resolved: dict[str, str]) -> list[str]:
+    """Distributions of this environment that the resolution does not name and that nothing kept requires
+    (markers and requested extras evaluated here: torch needs cuda-toolkit's extras)."""
+    from importlib import metadata
+
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:  # a stack without packaging: pip's own copy
+        from pip._vendor.packaging.requirements import Requirement
+
+    installed = {_name(dist.metadata["Name"]): dist for dist in metadata.distributions()}
+    queue = [(_name(name), frozenset()) for name in [*resolved, *HELD, *KEPT] if _name(name) in installed]
+    keep, seen = set(), set()
+    while queue:
+        name, extras = queue.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        keep.add(name)
+        for text in installed[name].requires or []:
+            requirement = Requirement(text)
+            if requirement.marker and not any(requirement.marker.evaluate({"extra": extra}) for extra in extras or {""}):
+                continue
+            if _name(requirement.name) in installed:
+                queue.append((_name(requirement.name), frozenset(requirement.extras)))
+    return sorted(set(installed) - keep)
 
 
 def resolve(wheel: Path, cutoff: str, backends: list[str]) -> tuple[dict[str, str] | None, str]:
@@ -110,8 +146,14 @@ def main(argv: list[str]) -> int:
                         str(args.wheel)], check=True, env=_pip_env())
         for backend in left_out:
             subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", backend], env=_pip_env())
+        removed = strays(resolved)
+        if removed:
+            print("  removed, not of this stack: " + " ".join(removed))
+            subprocess.run([sys.executable, "-m", "pip", "uninstall", "--quiet", "-y", *removed], check=True,
+                           env=_pip_env())
     if args.record:
-        record = {"pymc": version, "as_of": cutoff, "resolved": resolved, "left_out": left_out, "held": HELD}
+        record = {"pymc": version, "as_of": cutoff, "resolved": resolved, "left_out": left_out, "held": HELD,
+                  "removed": removed if not args.dry_run else []}
         args.record.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     return 0
 

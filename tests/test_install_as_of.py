@@ -30,3 +30,16 @@ def test_a_wheel_that_is_not_pymc_is_refused(tmp_path):
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "install_as_of.py"), str(other), "--dry-run"],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "is not a PyMC wheel" in run.stderr
+
+
+def test_what_an_earlier_stack_left_behind_is_named_for_removal_and_what_the_kept_need_is_not():
+    """Found by PyMC 5.17.0's run in the environment PyMC 6's stack had used: arviz-base, left from ArviZ 1,
+    broke arviz 0.20's import, and with it every benchmark."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from install_as_of import strays
+
+    removed = strays({"numpy": "any"})
+    assert "playwright" in removed and "blackjax" in removed  # installed here, needed by nothing kept
+    assert "numpy" not in removed and "torch" not in removed and "psutil" not in removed  # resolved, held
+    assert "nvidia-cuda-runtime" not in removed  # torch needs it through cuda-toolkit's extras
+    assert "pip" not in removed

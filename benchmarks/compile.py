@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 
-from benchmarks.common import TIER, ModelBackendGrid, skip_unless_runnable
+from benchmarks.common import BACKEND_NAMES, TIER, ModelBackendGrid, cold_compile_cases, skip_unless_runnable
 
 # A process a sample, seconds each: timed where a review asks for it (make continuous REVIEW_COMPILE=1 sets
 # it), so that a slower graph rewrite gets an interval and a test, not in every run of the suite.
@@ -39,7 +39,7 @@ def _use_fresh_caches():
 
 
 class _CompileCold(ModelBackendGrid):
-    """Seconds to compile a model with every compile cache empty (full tier only)."""
+    """Seconds to compile a model with every compile cache empty (the tier's cold_compile cases)."""
 
     timeout = TIER.timeout
 
@@ -56,12 +56,14 @@ class _CompileCold(ModelBackendGrid):
     track_compile_cold_seconds.unit = "seconds"
 
 
-# Only the full tier defines the benchmark: in the others asv would start one process per
+# Defined for the tier's cold-compile cases only: elsewhere asv would start one process per
 # combination just to skip it (and asv rejects an empty parameter list).
-if TIER.cold_compile:
+if cold_compile_cases():
 
     class CompileCold(_CompileCold):  # asv names a benchmark by its class's own name
-        """Seconds to compile a model with every compile cache empty (full tier only)."""
+        """Seconds to compile a model with every compile cache empty (the tier's cold_compile cases)."""
+
+        params = (cold_compile_cases(), BACKEND_NAMES)
 
 
 class CompileWarm(ModelBackendGrid):

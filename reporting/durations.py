@@ -50,6 +50,13 @@ def durations_table(results_dir: Path, tags_file: Path) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values(["machine", "measured", "commit"], kind="stable")
 
 
+def folders_table(folders: list[Path], tags_file: Path) -> pd.DataFrame:
+    """durations_table of every results folder that exists (the quick tier's and the notebook tier's), as one."""
+    tables = [table for table in (durations_table(folder, tags_file) for folder in folders if folder.is_dir())
+              if not table.empty]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+
 def block(table: pd.DataFrame) -> str:
     body = to_markdown(table.set_index("machine")) if not table.empty else "No results yet."
     return f"{START}\n{body}\n{END}"
@@ -58,22 +65,36 @@ def block(table: pd.DataFrame) -> str:
 README_START, README_END = "<!-- bench minutes: written by make docs -->", "<!-- bench minutes end -->"
 
 
-def readme_block(table: pd.DataFrame) -> str:
-    """One line for README.md: the minutes `make bench` measured (quick tier, today's stack, the newest release)
-    on each host."""
-    today = table[(table["stack"] == "today") & table["commit"].str.fullmatch(r"[0-9.]+")] if not table.empty else table
+def newest_runs(table: pd.DataFrame, tier: str) -> tuple[str, str] | None:
+    """The newest release a tier measured on today's stack, and its minutes on each host."""
+    if table.empty:
+        return None
+    today = table[(table["stack"] == "today") & table["commit"].str.fullmatch(r"[0-9.]+")
+                  & table["machine"].str.endswith(f"-{tier}")]
     if today.empty:
-        return f"{README_START}\nNo quick-tier run of a release on today's stack is committed yet.\n{README_END}"
+        return None
     newest = max(today["commit"], key=release_key)
     runs = today[today["commit"] == newest]
-    hosts = ", ".join(f"{row['total']:.0f} min on {row['machine']} ({row['measured']})" for _, row in runs.iterrows())
-    return (f"{README_START}\nMeasured: `make bench`'s benchmarks at PyMC {newest} took {hosts}, as asv recorded them "
-            f"(environment build and install not included; every run in docs/tiers-and-history.md).\n{README_END}")
+    return newest, ", ".join(f"{row['total']:.0f} min on {row['machine']} ({row['measured']})" for _, row in runs.iterrows())
+
+
+def readme_block(table: pd.DataFrame) -> str:
+    """README.md's lines: the minutes `make bench` measured (quick tier, today's stack, the newest release) on
+    each host, and `PMB_TIER=notebook make bench`'s."""
+    quick = newest_runs(table, "quick")
+    if quick is None:
+        return f"{README_START}\nNo quick-tier run of a release on today's stack is committed yet.\n{README_END}"
+    lines = [f"Measured: `make bench`'s benchmarks at PyMC {quick[0]} took {quick[1]}, as asv recorded them "
+             "(environment build and install not included; every run in docs/tiers-and-history.md)."]
+    notebook = newest_runs(table, "notebook")
+    if notebook:
+        lines.append(f"`PMB_TIER=notebook make bench` (the notebook's two runs) at PyMC {notebook[0]}: {notebook[1]}.")
+    return "\n".join([README_START, " ".join(lines), README_END])
 
 
 def main(args) -> int:
     page = Path(args.page)
-    table = durations_table(Path(args.results), Path(args.tags))
+    table = folders_table([Path(args.results), Path(args.notebook)], Path(args.tags))
     text = replace_block(page.read_text(), START, END, block(table), str(page))
     releases = release_commits(Path(args.tags)) if Path(args.tags).exists() else {}
     text = replace_block(text, full_tier.START, full_tier.END, full_tier.block(Path(args.full), releases), str(page))
@@ -89,6 +110,7 @@ def main(args) -> int:
 def add_arguments(parser) -> None:
     parser.add_argument("--results", default="results")
     parser.add_argument("--full", default="results-full", help="the full tier's results and ledgers")
+    parser.add_argument("--notebook", default="results-notebook", help="the notebook tier's results")
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--page", default="docs/tiers-and-history.md")
     parser.add_argument("--readme", help="also rewrite the minutes of make bench in this README")

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import versions
+from reporting.pages import replace_block
 from reporting.results import TRACKED, WALL, result_files, tidy, to_markdown
 
 COLD = "compile.CompileCold.track_compile_cold_seconds"
@@ -147,10 +148,10 @@ def context(results: Path, machine: str | None) -> tuple[pd.DataFrame, dict]:
         frame = frame[frame["machine"] == machine]
     commit = frame.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
     frame = frame[frame["commit"] == commit]
-    known = versions.load(results).get(commit, {})
-    about = {"machine": machine, "commit": commit, "label": versions.label(commit, versions.load(results)),
+    recorded = versions.load(results)
+    about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded),
              "measured": f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
-             "versions": ", ".join(f"{package} {version}" for package, version in sorted(known.items()))}
+             "versions": versions.listed(recorded.get(commit, {}))}
     return frame, about
 
 
@@ -177,11 +178,7 @@ def block(frame: pd.DataFrame, about: dict) -> str:
 
 def write(results: Path, machine: str | None, out: Path) -> str:
     text = block(*context(results, machine))
-    page = out.read_text()
-    if START not in page or END not in page:
-        raise SystemExit(f"{out} has no block to write into ({START} ... {END})")
-    head, rest = page.split(START, 1)
-    out.write_text(head + text + rest.split(END, 1)[1])
+    out.write_text(replace_block(out.read_text(), START, END, text, str(out)))
     return text
 
 

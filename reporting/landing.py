@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from reporting.versions import listed
+
 DASHBOARDS = {
     "pymc": "PyMC history: every benchmark across PyMC commits (quick tier)",
     "pymc-full": "PyMC history at the notebook's settings, every size (full tier)",
@@ -100,7 +102,7 @@ def notebook_section(notebook_dir: Path, html_dir: Path) -> str:
     for index in indexes:
         written = json.loads(index.read_text())
         base = Path(os.path.relpath(index.parent, html_dir)).as_posix()
-        versions = ", ".join(f"{package} {version}" for package, version in sorted(written["versions"].items()))
+        versions = listed(written["versions"])
         parts.append(f'<h3>{html.escape(written["machine"])}: {html.escape(written["label"])}, measured '
                      f'{html.escape(written.get("measured", "(date not recorded)"))}</h3>')
         parts.append(f'<p class="note">commit {written["commit"][:10]}; {html.escape(versions or "versions not recorded")}.</p>')
@@ -114,7 +116,7 @@ def report_section(report_dir: Path, html_dir: Path) -> str:
         return '<p class="note">No report yet: run <code>make report</code>.</p>'
     written = json.loads(index.read_text())
     base = Path(os.path.relpath(report_dir, html_dir)).as_posix()
-    versions = ", ".join(f"{package} {version}" for package, version in sorted(written["versions"].items()))
+    versions = listed(written["versions"])
     parts = [
         f"<h2>Newest report: {html.escape(written['label'])} on {html.escape(written['machine'])}</h2>",
         f'<p class="note">commit {written["commit"][:10]}; {html.escape(versions or "versions not recorded")}. '

@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from reporting.pages import replace_block  # noqa: E402
 from reporting.results import WALL, result_files, tidy, to_markdown  # noqa: E402
 
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
@@ -133,11 +134,7 @@ def write(results: Path, machine: str | None, out: Path, figure_path: Path) -> s
     frame, machine = host_frame(results, machine)
     figure(frame, f"cost against model size, {machine}", figure_path)
     text = block(frame, machine, figure_path.name)
-    page = out.read_text()
-    if START not in page or END not in page:
-        raise SystemExit(f"{out} has no block to write into ({START} ... {END})")
-    head, rest = page.split(START, 1)
-    out.write_text(head + text + rest.split(END, 1)[1])
+    out.write_text(replace_block(out.read_text(), START, END, text, str(out)))
     return text
 
 

@@ -37,6 +37,11 @@ def load(results_dir: Path) -> dict[str, dict]:
     return found
 
 
+def listed(known: dict[str, str]) -> str:
+    """'arviz 1.3.0, jax 0.12.0.1, ...': one commit's packages in one line."""
+    return ", ".join(f"{package} {version}" for package, version in sorted(known.items()))
+
+
 def label(commit: str, versions: dict[str, dict]) -> str:
     """'pymc 6.4.0' where the versions are known, else the short hash."""
     known = versions.get(commit, {})

@@ -13,7 +13,7 @@ MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
 
 def test_the_committed_durations_block_is_what_the_generator_writes():
     page = (ROOT / "docs" / "tiers-and-history.md").read_text()
-    written = durations.block(durations.durations_table(ROOT / "results", TAGS))
+    written = durations.block(durations.folders_table([ROOT / "results", ROOT / "results-notebook"], TAGS))
     assert written in page, "docs/tiers-and-history.md is stale: run make docs"
 
 
@@ -69,6 +69,6 @@ def test_a_case_measured_in_pieces_on_two_hosts_counts_once_every_backend_is_in(
 
 
 def test_the_readme_states_the_minutes_of_make_bench_as_the_generator_writes_them():
-    table = durations.durations_table(ROOT / "results", TAGS)
+    table = durations.folders_table([ROOT / "results", ROOT / "results-notebook"], TAGS)
     assert durations.readme_block(table) in (ROOT / "README.md").read_text(), "README.md is stale: run make docs"
     assert "PyMC 6.4.0" in durations.readme_block(table)  # the newest release measured on today's stack

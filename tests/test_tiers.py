@@ -1,5 +1,6 @@
-"""The notebook tier: exactly the two runs of "Faster Sampling with JAX and Numba", and its section of
-the landing page, one report a host."""
+"""What each tier measures: the notebook tier exactly the two runs of "Faster Sampling with JAX and Numba"
+(and its section of the landing page, one report a host); the full tier no size whose runs end at its
+timeout; the quick tier one cold compile a backend."""
 
 import json
 import os
@@ -61,3 +62,22 @@ def test_the_landing_page_shows_each_hosts_notebook_report(tmp_path):
         assert f'id="{MACHINE}-{entry["model"]}"' in section
         assert f'src="report-notebook/{MACHINE}/{entry["figure"]}"' in section
     assert json.loads((html / "report-notebook" / MACHINE / "report.json").read_text())["measured"].endswith("UTC")
+
+
+def test_the_full_tier_samples_no_case_whose_runs_timed_out_and_measures_the_gradient_beyond():
+    from benchmarks.common import TIERS, model_cases, sampled_cases
+
+    full = TIERS["full"]
+    assert "gp_latent-400" not in sampled_cases(full)  # every run of it ended at the timeout
+    assert set(full.gradient_only) <= set(model_cases(full))
+    assert max(int(case.rsplit("-", 1)[1]) for case in model_cases(full) if case.startswith("gp_latent-")) > 400
+    for name in ("tiny", "quick", "notebook"):
+        assert sampled_cases(TIERS[name]) == model_cases(TIERS[name])
+
+
+def test_the_quick_tier_compiles_one_case_a_backend_with_empty_caches_and_the_full_tier_every_case():
+    from benchmarks.common import TIERS, cold_compile_cases, model_cases
+
+    assert cold_compile_cases(TIERS["quick"]) == ["gp_latent-50"]
+    assert cold_compile_cases(TIERS["full"]) == model_cases(TIERS["full"])
+    assert cold_compile_cases(TIERS["tiny"]) == cold_compile_cases(TIERS["notebook"]) == []

@@ -27,7 +27,7 @@ import pandas as pd
 
 from reporting import versions
 from reporting.pages import replace_block
-from reporting.results import TRACKED, WALL, result_files, tidy, to_markdown
+from reporting.results import TRACKED, WALL, busiest_machine, result_files, tidy, to_markdown
 
 COLD = "compile.CompileCold.track_compile_cold_seconds"
 METRICS = {WALL: "wall", TRACKED + "ess_bulk_min": "min_ess", TRACKED + "compile_seconds": "compile_warm",
@@ -144,9 +144,8 @@ def context(results: Path, machine: str | None) -> tuple[pd.DataFrame, dict]:
     frame = tidy(result_files(results, machine))
     if frame.empty:
         raise SystemExit(f"no asv results in {results}")
-    if machine is None:
-        machine = frame[frame["status"] == "ok"]["machine"].value_counts().index[0]
-        frame = frame[frame["machine"] == machine]
+    machine = busiest_machine(frame, machine)
+    frame = frame[frame["machine"] == machine]
     commit = frame.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
     frame = frame[frame["commit"] == commit]
     recorded = versions.load(results)

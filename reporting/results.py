@@ -158,6 +158,18 @@ def newest_commit(frame: pd.DataFrame, among: set[str] | None = None) -> str:
     return candidates.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
 
 
+def busiest_machine(frame: pd.DataFrame, machine: str | None = None) -> str:
+    """The named machine, or the one with the most values measured ok."""
+    measured = frame[frame["status"] == "ok"]["machine"].value_counts()
+    if measured.empty:
+        raise SystemExit("no values measured ok in these results")
+    if machine is None:
+        return measured.index[0]
+    if machine not in measured.index:
+        raise SystemExit(f"machine {machine!r} has no values measured ok here; machines: {', '.join(measured.index)}")
+    return machine
+
+
 def select_commit(frame: pd.DataFrame, commit: str | None, among: set[str] | None = None,
                   env: str | None = None) -> pd.DataFrame:
     """The rows of one commit (a hash prefix; the newest by default) in one asv environment.

@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from reporting.pages import replace_block  # noqa: E402
-from reporting.results import WALL, result_files, tidy, to_markdown  # noqa: E402
+from reporting.results import WALL, busiest_machine, result_files, tidy, to_markdown  # noqa: E402
 
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
 METRICS = {GRADIENT: "seconds per logp+gradient evaluation", WALL: "seconds per sampling run"}
@@ -38,18 +38,6 @@ def sized(frame: pd.DataFrame) -> pd.DataFrame:
     frame[["name", "size"]] = frame["model"].str.extract(r"^(.+)-(\d+)$")
     frame["size"] = frame["size"].astype(int)
     return frame
-
-
-def chosen_machine(frame: pd.DataFrame, machine: str | None) -> str:
-    """The named machine, or the one with the most values measured ok."""
-    measured = frame[frame["status"] == "ok"]["machine"].value_counts()
-    if machine is None:
-        if measured.empty:
-            raise SystemExit("no model measured at several sizes in these results")
-        return measured.index[0]
-    if machine not in measured.index:
-        raise SystemExit(f"machine {machine!r} has no sized results; machines: {', '.join(measured.index)}")
-    return machine
 
 
 def fit(sizes, seconds) -> dict:
@@ -126,7 +114,7 @@ def block(frame: pd.DataFrame, machine: str, figure_name: str) -> str:
 def host_frame(results: Path, machine: str | None) -> tuple[pd.DataFrame, str]:
     """The sized rows of one host's results, and that host."""
     frame = sized(tidy(result_files(results, None)))
-    machine = chosen_machine(frame, machine)
+    machine = busiest_machine(frame, machine)
     return frame[frame["machine"] == machine], machine
 
 

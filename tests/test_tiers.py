@@ -13,7 +13,7 @@ from reporting import landing
 from reporting.report import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
-MACHINE = "x86_64-2cpu-24GB-amd-epyc-quick"
+NOTEBOOK_MACHINE = "x86_64-2cpu-24GB-amd-epyc-notebook"
 
 
 def test_the_notebook_tier_is_the_notebooks_two_runs_at_its_settings():
@@ -50,18 +50,19 @@ def test_the_landing_page_shows_each_hosts_notebook_report(tmp_path):
     empty = landing.notebook_section(html / "report-notebook", html)
     assert "Not measured yet" in empty and "PMB_TIER=notebook make bench" in empty
 
-    # A report of committed results, as `make publish` writes one for each host of results-notebook/
-    written = write_report(ROOT / "results", html / "report-notebook" / MACHINE, MACHINE, None,
-                           "sampling.Sampling.time_sample", say=lambda _: None)
+    # the committed notebook run's report, as `make publish` writes one for each host of results-notebook/
+    written = write_report(ROOT / "results-notebook", html / "report-notebook" / NOTEBOOK_MACHINE, NOTEBOOK_MACHINE,
+                           None, "sampling.Sampling.time_sample", say=lambda _: None)
     page = landing.write_landing(html, html / "no-report", html / "report-notebook").read_text()
     section = page.split('<h2 id="notebook">', 1)[1].split("<h2", 1)[0]
-    assert f"{MACHINE}: {written['label']}, measured {written['measured']}" in section
+    assert f"{NOTEBOOK_MACHINE}: {written['label']}, measured {written['measured']}" in section
     assert "gp_latent-100: 1000 tune, 250 draws, 4 chains; discrete_mixture: 500 tune, 125 draws, 2 chains" in section
-    assert section.count("<table") == len(written["models"])
+    assert sorted(entry["model"] for entry in written["models"]) == ["discrete_mixture", "gp_latent-100"]
+    assert section.count("<table") == 2
     for entry in written["models"]:
-        assert f'id="{MACHINE}-{entry["model"]}"' in section
-        assert f'src="report-notebook/{MACHINE}/{entry["figure"]}"' in section
-    assert json.loads((html / "report-notebook" / MACHINE / "report.json").read_text())["measured"].endswith("UTC")
+        assert f'id="{NOTEBOOK_MACHINE}-{entry["model"]}"' in section
+        assert f'src="report-notebook/{NOTEBOOK_MACHINE}/{entry["figure"]}"' in section
+    assert json.loads((html / "report-notebook" / NOTEBOOK_MACHINE / "report.json").read_text())["measured"].endswith("UTC")
 
 
 def test_the_full_tier_samples_no_case_whose_runs_timed_out_and_measures_the_gradient_beyond():

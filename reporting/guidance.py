@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import versions
-from reporting.pages import replace_block
+from reporting.pages import replace_block, write_standalone
 from reporting.results import TRACKED, WALL, busiest_machine, result_files, tidy, to_markdown
 
 COLD = "compile.CompileCold.track_compile_cold_seconds"
@@ -189,22 +189,15 @@ def write_html(results: Path, machine: str | None, html_dir: Path) -> Path:
     sections = [f"<h2 id=\"{html.escape(case)}\">{html.escape(case)}</h2>\n" + ranking(pairs, case).to_html(border=0)
                 for case in sorted(pairs["model"].unique())]
     notes = "".join(f"<li>{html.escape(note)}</li>" for note in size_changes(pairs))
-    page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">'
-        "<title>Which backend for which model</title><style>body { font-family: sans-serif; max-width: 1200px; "
-        "margin: 2em auto; padding: 0 1em; } table { border-collapse: collapse; font-size: 0.85em; } "
-        "th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; }</style></head><body>"
-        "<h1>Which backend for which model</h1>"
+    body = (
         f"<p>Measured on {html.escape(about['machine'])}, {html.escape(about['label'])} "
         f"(commit {about['commit'][:8]}), {html.escape(about['measured'])}; {html.escape(about['versions'])}. "
         "Ranked by min bulk ESS per wall second; the range is that of asv's 99 % interval of the wall time "
         "(the ESS is one run's, fixed seed). Break-even: effective samples after which a backend's longer "
         "compile has paid for itself against the next in the ranking.</p>"
-        f"<h2>The first place from one size to the next</h2><ul>{notes}</ul>" + "\n".join(sections) + "</body></html>\n")
-    html_dir.mkdir(parents=True, exist_ok=True)
-    path = html_dir / "guidance.html"
-    path.write_text(page)
-    return path
+        f"<h2>The first place from one size to the next</h2><ul>{notes}</ul>" + "\n".join(sections))
+    title = "Which backend for which model"
+    return write_standalone(html_dir / "guidance.html", title, title, body)
 
 
 def main(args) -> int:

@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from reporting.pages import replace_block  # noqa: E402
+from reporting.pages import replace_block, write_standalone  # noqa: E402
 from reporting.results import WALL, busiest_machine, result_files, tidy, to_markdown  # noqa: E402
 
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
@@ -126,19 +126,6 @@ def write(results: Path, machine: str | None, out: Path, figure_path: Path) -> s
     return text
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Cost against model size</title>
-<style>body {{ font-family: sans-serif; max-width: 1200px; margin: 2em auto; padding: 0 1em; }}
-table {{ border-collapse: collapse; font-size: 0.85em; }} th, td {{ border: 1px solid #ccc; padding: 0.2em 0.5em; }}
-img {{ max-width: 100%; }}</style></head>
-<body><h1>Cost against model size: seconds ∝ N^k</h1>
-<p>From the full tier's results on {machine}; k with its 95 % interval, over the sizes measured ok.</p>
-<img src="scaling.png" alt="cost against model size, log-log">
-{tables}
-</body></html>
-"""
-
-
 def write_html(results: Path, machine: str | None, html_dir: Path) -> Path:
     """html/scaling.html and its figure, for the landing page."""
     frame, machine = host_frame(results, machine)
@@ -146,9 +133,10 @@ def write_html(results: Path, machine: str | None, html_dir: Path) -> Path:
     figure(frame, f"cost against model size, {machine}", html_dir / "scaling.png")
     tables = "\n".join(f"<h2>{metric}</h2>\n" + rows.drop(columns="metric").to_html(index=False, border=0)
                        for metric, rows in exponents(frame).groupby("metric", sort=False))
-    path = html_dir / "scaling.html"
-    path.write_text(PAGE.format(machine=machine, tables=tables))
-    return path
+    body = (f"<p>From the full tier's results on {machine}; k with its 95 % interval, over the sizes measured ok.</p>\n"
+            f'<img src="scaling.png" alt="cost against model size, log-log">\n{tables}')
+    return write_standalone(html_dir / "scaling.html", "Cost against model size", "Cost against model size: seconds ∝ N^k",
+                            body)
 
 
 def main(args) -> int:

@@ -264,8 +264,12 @@ REVIEW_COMPILE ?=
 # PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier); about a
 # minute a round for two sides. REVIEW_ADJACENT= (empty): the gradient in asv's rounds instead.
 REVIEW_ADJACENT ?= 12
+# REVIEW_SAMPLING_ADJACENT=N: the sampling runs too in N rounds of adjacent processes (a process per backend and
+# commit compiles and samples each case in turn), instead of asv's rounds, where a side's runs lie minutes
+# from the other side's; the tracked metrics still come from asv, once a side.
+REVIEW_SAMPLING_ADJACENT ?=
 # With REVIEW_ADJACENT the gradient is timed there only: asv's rounds would add minutes for a noisier figure.
-REVIEW_ROUND_KINDS = $(if $(REVIEW_ADJACENT),,|gradient)$(if $(REVIEW_SAMPLING),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm)
+REVIEW_ROUND_KINDS = $(if $(REVIEW_ADJACENT),,|gradient)$(if $(and $(REVIEW_SAMPLING),$(if $(REVIEW_SAMPLING_ADJACENT),,1)),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm)
 REVIEW_TIMED = --bench "^canary\." $(if $(REVIEW_ROUND_KINDS),--bench "^($(patsubst |%,%,$(REVIEW_ROUND_KINDS)))\..*$(REVIEW_PAIRS)")
 REVIEW_TRACKED = $(if $(REVIEW_SAMPLING),--bench "^sampling\.Sampling(Cost|Metrics|Reference)\..*$(REVIEW_PAIRS)")
 # REVIEW_PLAN=<file>: the selection, rounds and budget that `make plan` chose by measured noise per second.
@@ -305,6 +309,9 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
 	$(if $(REVIEW_ADJACENT),$(PY) scripts/adjacent_pairs.py --repo $(REPO_DIR) --commits $(REVIEW_COMMITS) \
 	  --rounds $(REVIEW_ADJACENT) --out $(REVIEW_RESULTS)/adjacent_pairs.json \
+	  --backends $(REVIEW_BACKENDS))
+	$(if $(and $(REVIEW_SAMPLING),$(REVIEW_SAMPLING_ADJACENT)),$(PY) scripts/adjacent_pairs.py --metric sampling --repo $(REPO_DIR) \
+	  --commits $(REVIEW_COMMITS) --rounds $(REVIEW_SAMPLING_ADJACENT) --out $(REVIEW_RESULTS)/adjacent_sampling.json \
 	  --backends $(REVIEW_BACKENDS))
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)

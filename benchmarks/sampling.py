@@ -1,5 +1,6 @@
 """Sampling runs: the timed run, and the metrics of that run tracked from its record."""
 
+import time
 from contextlib import contextmanager
 
 from benchmarks.common import (
@@ -51,6 +52,16 @@ def _sample(case, backend_name):
     _, _, backend, compiled = _compiled(case, backend_name)
     with _failures_recorded(case, backend_name):
         return backend.sample(compiled, TIER.settings_for(case))
+
+
+def seconds_per_run(case, backend_name):
+    """What one process of Sampling gives, timed outside asv (scripts/adjacent_pairs.py --metric sampling):
+    the wall time of the first sampling run after the compile."""
+    spec, size, backend = skip_unless_runnable(case, backend_name)
+    compiled = backend.compile(spec.build(size), TIER.settings_for(case))  # no run records: asv's runs own those
+    started = time.perf_counter()
+    backend.sample(compiled, TIER.settings_for(case))
+    return time.perf_counter() - started
 
 
 def _record_run(case, backend_name, run):

@@ -1,5 +1,5 @@
-"""The gradient micro-benchmark measured with the sides in adjacent processes (scripts/adjacent_pairs.py, `make
-continuous REVIEW_ADJACENT=N`), as review pairs: per (case, backend), each side's values round by round, the
+"""The gradient micro-benchmark and the sampling run measured with the sides in adjacent processes
+(scripts/adjacent_pairs.py, `make continuous REVIEW_ADJACENT=N`, `REVIEW_SAMPLING=adjacent`), as review pairs: per (case, backend), each side's values round by round, the
 first round not judged, paired over the rounds both sides have; and a pair that ran on one side only, with the
 other side's status (failed, skipped), for the review's list of changed statuses."""
 
@@ -16,6 +16,10 @@ from reporting.paired import WARMUP_ROUNDS
 ADJACENT = "adjacent.gradient"  # the pairs' benchmark name in a review
 FILE = "adjacent_pairs.json"  # in the review's results folder
 KIND = "gradient, adjacent processes"
+SAMPLING = "adjacent.sampling"
+SAMPLING_FILE = "adjacent_sampling.json"
+SAMPLING_KIND = "sampling, adjacent processes"
+FILES = {ADJACENT: FILE, SAMPLING: SAMPLING_FILE}  # benchmark -> its file
 
 
 def _full(commits: list[str], commit: str) -> str | None:
@@ -23,8 +27,9 @@ def _full(commits: list[str], commit: str) -> str | None:
     return next((full for full in commits if full.startswith(commit) or commit.startswith(full)), None)
 
 
-def pairs(measured: dict, base: str, head: str) -> pd.DataFrame:
-    """Review pairs of base and head from a scripts/adjacent_pairs.py file's contents (none if it lacks either)."""
+def pairs(measured: dict, base: str, head: str, benchmark: str = ADJACENT) -> pd.DataFrame:
+    """Review pairs of base and head from a scripts/adjacent_pairs.py file's contents (none if it lacks either),
+    named `benchmark`."""
     base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
     rows = []
     for backend, by_case in measured["samples"].items() if base_hash and head_hash else []:
@@ -34,7 +39,7 @@ def pairs(measured: dict, base: str, head: str) -> pd.DataFrame:
             common = min(len(base_values), len(head_values))
             if common <= WARMUP_ROUNDS + 1:
                 continue
-            rows.append({"benchmark": ADJACENT, "model": case, "backend": backend,
+            rows.append({"benchmark": benchmark, "model": case, "backend": backend,
                          "value_base": float(np.median(base_values)), "value_head": float(np.median(head_values)),
                          "status_base": "ok", "status_head": "ok",
                          "rounds_base": base_values[WARMUP_ROUNDS:common], "rounds_head": head_values[WARMUP_ROUNDS:common]})
@@ -42,7 +47,7 @@ def pairs(measured: dict, base: str, head: str) -> pd.DataFrame:
         case, backend = pair.split(" / ")
         status_base, status_head = (_status(why, side) for side in (base_hash, head_hash))
         if status_base != status_head:
-            rows.append({"benchmark": ADJACENT, "model": case, "backend": backend, "value_base": np.nan,
+            rows.append({"benchmark": benchmark, "model": case, "backend": backend, "value_base": np.nan,
                          "value_head": np.nan, "status_base": status_base, "status_head": status_head})
     return pd.DataFrame(rows)
 
@@ -54,5 +59,7 @@ def _status(why: str | dict, commit: str) -> str:
 
 
 def review_pairs(results_dir: Path, base: str, head: str) -> pd.DataFrame:
-    path = Path(results_dir) / FILE
-    return pairs(json.loads(path.read_text()), base, head) if path.exists() else pd.DataFrame()
+    """The pairs of every adjacent-process file in the review's folder."""
+    found = [pairs(json.loads(path.read_text()), base, head, benchmark) for benchmark, name in FILES.items()
+             if (path := Path(results_dir) / name).exists()]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()

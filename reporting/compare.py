@@ -47,7 +47,8 @@ COLD_COMPILE = "compile.CompileCold.track_compile_cold_seconds"
 REFERENCE_ERROR = "sampling.SamplingReference.track_reference_error"
 GRAD_EVALS_TOTAL = "sampling.SamplingCost.track_grad_evals_total"
 # The timed benchmarks a paired review tests, by kind.
-PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient", COMPILE_WARM: "compile", adjacent.ADJACENT: adjacent.KIND}
+PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient", COMPILE_WARM: "compile", adjacent.ADJACENT: adjacent.KIND,
+                adjacent.SAMPLING: adjacent.SAMPLING_KIND}
 LONG_RUN = 2.0  # seconds: sampling runs at least this long are the ones a 10 % change must show in
 
 # benchmark -> family; a family shares one A/A-measured threshold.
@@ -259,7 +260,7 @@ def algorithmic_changes(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def status_changes(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs whose status (ok, failed, skipped) differs: new failures, fixes, new skips."""
-    timed = pairs[pairs["benchmark"].isin([WALL, GRADIENT, COLD_COMPILE, adjacent.ADJACENT])].copy()
+    timed = pairs[pairs["benchmark"].isin([WALL, GRADIENT, COLD_COMPILE, *adjacent.FILES])].copy()
     timed[["status_base", "status_head"]] = timed[["status_base", "status_head"]].fillna("absent")
     return timed[timed["status_base"] != timed["status_head"]]
 
@@ -400,8 +401,12 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
     gradient = (speed[speed["kind"].isin(["gradient", adjacent.KIND])]
                 .sort_values("kind", key=lambda kind: kind != adjacent.KIND, kind="stable")
                 .drop_duplicates(["model", "backend"]).set_index(["model", "backend"]))
+    # the sampling run as timed in adjacent processes where the review has it, else asv's rounds
+    runs = (speed[speed["kind"].isin(["sampling", adjacent.SAMPLING_KIND])]
+            .sort_values("kind", key=lambda kind: kind != adjacent.SAMPLING_KIND, kind="stable")
+            .drop_duplicates(["model", "backend"]))
     rows = []
-    for _, run in speed[speed["kind"] == "sampling"].iterrows():
+    for _, run in runs.iterrows():
         key = (run["model"], run["backend"])
         row = {"model": run["model"], "backend": run["backend"], "wall": run["ratio"], "wall_low": run["low"],
                "wall_high": run["high"], "evals": math.nan, "per_eval": math.nan, "per_eval_low": math.nan,
@@ -416,10 +421,10 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
                 share = min(evals_base[key] * grad["value_base"] / cpu_base[key], 1.0)
                 row["share"] = share
                 if share < 0.95:
-                    # round by round where the gradient was timed in the same rounds; else (adjacent processes,
-                    # rounds of their own) its ratio as one figure: its interval is a fraction of the run's
-                    per_eval = (np.exp(grad["log_ratios"]) if len(grad["log_ratios"]) == len(run["log_ratios"])
-                                else grad["ratio"])
+                    # round by round where the gradient was timed in the same rounds (asv's); else (adjacent
+                    # processes, rounds of their own) its ratio as one figure: its interval is a fraction of the run's
+                    same_rounds = (grad["kind"], run["kind"]) == ("gradient", "sampling") and len(grad["log_ratios"]) == len(run["log_ratios"])
+                    per_eval = np.exp(grad["log_ratios"]) if same_rounds else grad["ratio"]
                     rest = (np.exp(run["log_ratios"]) - share * row["evals"] * per_eval) / (1 - share)
                     estimate = stats.estimate(np.log(rest)) if np.all(rest > 0) else None
                     if estimate is not None:
@@ -580,6 +585,7 @@ def _paired_sections(review: PairedReview) -> list[str]:
 
 
 LONG_RUNS = f"sampling, runs ≥ {LONG_RUN:g} s"
+LONG_ADJACENT = f"{adjacent.SAMPLING_KIND}, runs ≥ {LONG_RUN:g} s"
 
 
 def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
@@ -590,6 +596,9 @@ def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
     for label, rows in [("gradient", speed[speed["kind"] == "gradient"]),
                         (LONG_RUNS, speed[(speed["kind"] == "sampling") & long_runs]),
                         (f"sampling, runs < {LONG_RUN:g} s", speed[(speed["kind"] == "sampling") & ~long_runs]),
+                        (LONG_ADJACENT, speed[(speed["kind"] == adjacent.SAMPLING_KIND) & long_runs]),
+                        (f"{adjacent.SAMPLING_KIND}, runs < {LONG_RUN:g} s",
+                         speed[(speed["kind"] == adjacent.SAMPLING_KIND) & ~long_runs]),
                         ("compile", speed[speed["kind"] == "compile"]),
                         (adjacent.KIND, speed[speed["kind"] == adjacent.KIND]),
                         ("family aggregates", aggregates)]:

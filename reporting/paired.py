@@ -143,6 +143,18 @@ def aggregate_estimate(members: list[np.ndarray]) -> Estimate | None:
     return estimate(stats.trim_mean(kept, TRIM, axis=0))
 
 
+def round_sharing(log_ratios: np.ndarray) -> dict[str, float]:
+    """How much of a family's noise its cases share round by round, from their log ratios (cases x rounds): the
+    sd of the rounds' means, the same were the cases independent (their mean variance over the cases' count),
+    and the mean correlation between two cases' rounds. A shared part (host drift between the sides) does not
+    average out over the cases; the aggregate's rounds needed grow with its square."""
+    cases = len(log_ratios)
+    correlations = np.corrcoef(log_ratios)[~np.eye(cases, dtype=bool)]
+    return {"round_means_sd": float(np.std(log_ratios.mean(axis=0), ddof=1)),
+            "independent_sd": float(np.sqrt(np.var(log_ratios, axis=1, ddof=1).mean() / cases)),
+            "correlation": float(correlations.mean())}
+
+
 def adjusted(p_values) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values over every test of one report."""
     p_values = np.asarray(p_values, dtype=float)

@@ -1,7 +1,8 @@
-"""The gradient micro-benchmark with the review's sides measured in adjacent processes.
+"""The gradient micro-benchmark (or the sampling run) with the review's sides measured in adjacent processes.
 
     python scripts/adjacent_pairs.py --repo DIR --commits FILE --out OUT.json [--rounds 12]
-        [--backends pymc ...] [--cases CASE ...]          (run with .venv's python; make continuous REVIEW_ADJACENT=N)
+        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling]
+                                                          (run with .venv's python; make continuous REVIEW_ADJACENT=N)
 
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
 the two measurements of a benchmark lie tens of seconds apart, with a reinstall between. Here each
@@ -10,7 +11,10 @@ folder, and every round runs, for each backend, one fresh process per commit, on
 other, the order of the commits rotated and reversed round by round. Each process times one
 logp+gradient evaluation of every case in turn as benchmarks/gradient.py does (the median of 10
 samples of the mean of 50 calls, after 200 warm-up calls): one process per (backend, commit) rather
-than per case, as the processes' start-up (importing PyMC) is most of their time. A pair that cannot
+than per case, as the processes' start-up (importing PyMC) is most of their time. With --metric sampling
+each process compiles every sampled case of the tier in turn and times its first sampling run, as
+benchmarks/sampling.py does: asv's rounds put a side's sampling runs minutes apart from the other side's, and
+a shift of the host over those minutes falls on every benchmark of one side alike. A pair that cannot
 run on a side is left out of the samples, with each failing side's reason (a side not named ran). The
 samples are written to OUT.json after every round, and a run stopped part way resumes from the rounds it wrote;
 reporting/adjacent.py pairs them for the review.
@@ -30,20 +34,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import BACKEND_NAMES, model_cases, write_json_atomically  # noqa: E402
+from benchmarks.common import BACKEND_NAMES, model_cases, sampled_cases, write_json_atomically  # noqa: E402
 
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
 CHILD = """
 import sys
 from benchmarks.common import skip_unless_runnable
 from benchmarks.gradient import seconds_per_evaluation
-for case in sys.argv[2:]:
+from benchmarks.sampling import seconds_per_run
+
+def gradient(case, backend_name):
+    spec, size, backend = skip_unless_runnable(case, backend_name)
+    evaluate = backend.gradient_evaluator(spec.build(size))
+    for _ in range(200):
+        evaluate()
+    return seconds_per_evaluation(evaluate)
+
+measure = {"gradient": gradient, "sampling": seconds_per_run}[sys.argv[1]]
+for case in sys.argv[3:]:
     try:
-        spec, size, backend = skip_unless_runnable(case, sys.argv[1])
-        evaluate = backend.gradient_evaluator(spec.build(size))
-        for _ in range(200):
-            evaluate()
-        print(MARK, case, seconds_per_evaluation(evaluate), flush=True)
+        print(MARK, case, measure(case, sys.argv[2]), flush=True)
     except NotImplementedError as reason:
         print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
     except Exception as error:
@@ -63,10 +73,11 @@ def install(repo: Path, commit: str, folder: Path) -> Path:
     return site
 
 
-def measure(backend: str, cases: list[str], site: Path) -> dict[str, float | str]:
-    """Seconds per evaluation of each case, timed one after another in one process, or why a case cannot run."""
+def measure(metric: str, backend: str, cases: list[str], site: Path) -> dict[str, float | str]:
+    """Seconds per evaluation (or per sampling run) of each case, timed one after another in one process, or why a
+    case cannot run."""
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{site}:{ROOT}"}
-    run = subprocess.run([sys.executable, "-c", CHILD, backend, *cases], capture_output=True, text=True, env=env,
+    run = subprocess.run([sys.executable, "-c", CHILD, metric, backend, *cases], capture_output=True, text=True, env=env,
                          cwd=ROOT)
     values = {}
     for line in run.stdout.splitlines():
@@ -78,10 +89,10 @@ def measure(backend: str, cases: list[str], site: Path) -> dict[str, float | str
     return {case: values.get(case, ended) for case in cases}
 
 
-def resumed(out: Path, commits: list[str], samples: dict) -> int:
-    """Rounds of an earlier run of the same commits kept in `samples` (a round cut short dropped); how many."""
+def resumed(out: Path, metric: str, commits: list[str], samples: dict) -> int:
+    """Rounds of an earlier run of the same metric and commits kept in `samples` (a round cut short dropped); how many."""
     earlier = json.loads(out.read_text()) if out.exists() else {}
-    if earlier.get("commits") != commits:
+    if earlier.get("commits") != commits or earlier.get("metric", "gradient") != metric:
         return 0
     kept = [(backend, case) for backend, by_case in samples.items() for case in by_case
             if case in earlier["samples"].get(backend, {})]
@@ -99,6 +110,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--backends", nargs="+", default=["pymc"], help="backends, or all")
     parser.add_argument("--cases", nargs="+")
+    parser.add_argument("--metric", choices=["gradient", "sampling"], default="gradient",
+                        help="the gradient micro-benchmark, or the quick tier's sampling run (the tier's sampled cases)")
     args = parser.parse_args(argv)
     if args.rounds < 3:
         parser.error(f"--rounds {args.rounds}: at least 3 (the first is not judged)")
@@ -120,9 +133,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    commits, cases = args.commit_list, args.cases or model_cases()
+    commits = args.commit_list
+    cases = args.cases or (sampled_cases() if args.metric == "sampling" else model_cases())
     samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
-    reasons, done = {}, resumed(args.out, commits, samples)  # (backend, case) -> {commit: why it did not run}
+    reasons, done = {}, resumed(args.out, args.metric, commits, samples)  # (backend, case) -> {commit: why it did not run}
     if done >= args.rounds:
         print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
         return 0
@@ -136,12 +150,12 @@ def main(argv: list[str] | None = None) -> int:
                 # each side tries the same cases in a round, so a case that fails on one side only is seen as such
                 wanted = [case for case in cases if (backend, case) not in reasons]
                 for commit in order[::-1] if round_ % 2 else order:
-                    for case, value in measure(backend, wanted, sites[commit]).items() if wanted else ():
+                    for case, value in measure(args.metric, backend, wanted, sites[commit]).items() if wanted else ():
                         if isinstance(value, str):
                             reasons.setdefault((backend, case), {})[commit] = value
                         else:
                             samples[backend][case][commit].append(value)
-            written = {"commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in reasons}
+            written = {"metric": args.metric, "commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in reasons}
                                                        for b, by_case in samples.items()},
                        "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()}}
             args.out.parent.mkdir(parents=True, exist_ok=True)

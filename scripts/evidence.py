@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -34,11 +36,14 @@ MIRROR = ROOT / ".asv" / "pymc-mirror"
 START, END = "<!-- evidence: written by scripts/evidence.py -->", "<!-- evidence end -->"
 PLANS_START, PLANS_END = "<!-- plans: written by scripts/evidence.py -->", "<!-- plans end -->"
 ADJACENT_START, ADJACENT_END = "<!-- adjacent: written by scripts/evidence.py -->", "<!-- adjacent end -->"
+SHARED_START, SHARED_END = "<!-- shared: written by scripts/evidence.py -->", "<!-- shared end -->"
+SHARED_FAMILY = "pymc-*"  # the family whose sampling aggregate a slower NUTS step must move
 README = ROOT / "README.md"
 README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
 # The reviews README.md summarizes: the default review of two commits, as a pull request gets it
 README_REVIEWS = ("aa-11", "inject-step10-two-sides", "inject-step5-two-sides")
-# scripts/adjacent_pairs.py's runs: the gradient micro-benchmark with the sides' processes adjacent in time
+# scripts/adjacent_pairs.py's runs: the gradient micro-benchmark (or the sampling runs) with the sides' processes
+# adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
 ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T1605": (("aa^", "aa", "inject-grad5"), "case"),
@@ -47,7 +52,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T2009": (("aa^", "aa", "inject-step10"), "backend"),
             "20261204T2228": (("aa^", "inject-step10"), "backend"),
             "20261204T2309": (("aa^", "aa"), "backend"),
-            "20261204T2349": (("aa^", "inject-step5"), "backend")}
+            "20261204T2349": (("aa^", "inject-step5"), "backend"),
+            "adjacent-sampling-20261205T0521": (("aa^", "aa", "inject-step5"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -191,28 +197,74 @@ def plans() -> str:
 
 
 def adjacent() -> str:
-    """Each adjacent-pairs run judged as the review judges it (reporting/adjacent.py): per head commit and backend,
-    the range of its cases' ratios to the base and of their smallest detectable changes, and the aggregate over
-    the cases with its interval, p-value and smallest detectable change (each case: the review's own files)."""
-    lines = [ADJACENT_START, "", "| run | a process per | head / base | backend | cases | cases' ratios | cases' "
-             "smallest detectable change: median (largest) | all cases: ratio [95 % interval] | p | smallest "
-             "detectable change |", "|---|---|---|---|---|---|---|---|---|---|"]
+    """Each adjacent-pairs run judged as the review judges it (reporting/adjacent.py): per head commit, what was
+    timed and backend, the range of its cases' ratios to the base and of their smallest detectable changes, and
+    the aggregate over the cases with its interval, p-value and smallest detectable change (each case: the
+    review's own files)."""
+    lines = [ADJACENT_START, "", "| run | a process per | timed | head / base | backend | cases | cases' ratios | "
+             "cases' smallest detectable change: median (largest) | all cases: ratio [95 % interval] | p | smallest "
+             "detectable change |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for run, (revisions, per_process) in ADJACENT.items():
-        measured = json.loads((ROOT / "results-review" / run / adjacent_pairs.FILE).read_text())
+        names = {commit(revision): revision for revision in revisions}
+        for benchmark, file in adjacent_pairs.FILES.items():
+            path = ROOT / "results-review" / run / file
+            if not path.exists():
+                continue
+            measured = json.loads(path.read_text())
+            base, *heads = measured["commits"]
+            for head in heads:
+                pairs = adjacent_pairs.pairs(measured, base, head, benchmark)
+                for backend, rows in pairs.groupby("backend", sort=False):
+                    ratios = [paired.log_ratios(b, h) for b, h in zip(rows["rounds_base"], rows["rounds_head"])]
+                    cases = [paired.estimate(r) for r in ratios]
+                    both = paired.aggregate_estimate(ratios)
+                    detectable = sorted(case.detectable for case in cases)
+                    lines.append(f"| {run} | {per_process} | {measured.get('metric', 'gradient')} | {names[head]} / "
+                                 f"{names[base]} | {backend} | {len(cases)} | "
+                                 f"{min(c.ratio for c in cases):.3f} to {max(c.ratio for c in cases):.3f} | "
+                                 f"{statistics.median(detectable):.1%} ({detectable[-1]:.1%}) | {both.ratio:.3f} "
+                                 f"[{both.low:.3f}, {both.high:.3f}] | {both.p:.2g} | {both.detectable:.1%} |")
+    return "\n".join(lines + ["", ADJACENT_END])
+
+
+def _sharing_row(run: str, timed: str, names: str, speed) -> str | None:
+    rows = speed[(speed["family"] == SHARED_FAMILY) & speed["kind"].isin(["sampling", adjacent_pairs.SAMPLING_KIND])]
+    counts = rows["log_ratios"].map(len)
+    rows = rows[counts == counts.max()] if len(rows) else rows
+    if len(rows) < 3:
+        return None
+    log_ratios = np.vstack(rows["log_ratios"].tolist())
+    shared = paired.round_sharing(log_ratios)
+    return (f"| {run} | {timed} | {names} | {len(rows)} | {log_ratios.shape[1]} | "
+            f"{np.median(np.std(log_ratios, axis=1, ddof=1)):.1%} | {shared['round_means_sd']:.1%} | "
+            f"{shared['independent_sd']:.1%} | {shared['correlation']:.2f} |")
+
+
+def shared() -> str:
+    """Per review with the pymc-* family's sampling runs in rounds (asv's, or adjacent processes): how much of their
+    noise a round shares (reporting/paired.py round_sharing)."""
+    lines = [SHARED_START, "", f"| run | timed in | head / base | {SHARED_FAMILY} sampling cases | judged rounds | "
+             "a case's spread (median sd of its log ratios) | sd of the rounds' means | the same were the cases "
+             "independent | mean correlation between cases |", "|---|---|---|---|---|---|---|---|---|"]
+    for evidence in REVIEWS:
+        base, head = commit(evidence.base), commit(evidence.head)
+        *_, pairs = compare.review_pairs(ROOT / "results-review" / evidence.run, compare.Side(base, evidence.machine),
+                                         compare.Side(head, evidence.machine))
+        speed = compare.paired_speed(pairs[pairs["benchmark"] == compare.WALL])
+        row = _sharing_row(evidence.run, "asv's rounds", f"{evidence.head} / {evidence.base}", speed)
+        lines += [row] if row else []
+    for run, (revisions, _) in ADJACENT.items():
+        path = ROOT / "results-review" / run / adjacent_pairs.SAMPLING_FILE
+        if not path.exists():
+            continue
+        measured = json.loads(path.read_text())
         names = {commit(revision): revision for revision in revisions}
         base, *heads = measured["commits"]
         for head in heads:
-            pairs = adjacent_pairs.pairs(measured, base, head)
-            for backend, rows in pairs.groupby("backend", sort=False):
-                ratios = [paired.log_ratios(b, h) for b, h in zip(rows["rounds_base"], rows["rounds_head"])]
-                cases = [paired.estimate(r) for r in ratios]
-                both = paired.aggregate_estimate(ratios)
-                detectable = sorted(case.detectable for case in cases)
-                lines.append(f"| {run} | {per_process} | {names[head]} / {names[base]} | {backend} | {len(cases)} | "
-                             f"{min(c.ratio for c in cases):.3f} to {max(c.ratio for c in cases):.3f} | "
-                             f"{statistics.median(detectable):.1%} ({detectable[-1]:.1%}) | {both.ratio:.3f} "
-                             f"[{both.low:.3f}, {both.high:.3f}] | {both.p:.2g} | {both.detectable:.1%} |")
-    return "\n".join(lines + ["", ADJACENT_END])
+            speed = compare.paired_speed(adjacent_pairs.pairs(measured, base, head, adjacent_pairs.SAMPLING))
+            row = _sharing_row(run, "adjacent processes", f"{names[head]} / {names[base]}", speed)
+            lines += [row] if row else []
+    return "\n".join(lines + ["", SHARED_END])
 
 
 def main(argv=None) -> int:
@@ -223,7 +275,8 @@ def main(argv=None) -> int:
     page = replace_block(PAGE.read_text(), START, END, summary(reviews), str(PAGE))
     wanted = {EVIDENCE_DIR / f"{name}.md": text for name, text in reviews.items()}
     page = replace_block(page, PLANS_START, PLANS_END, plans(), str(PAGE))
-    wanted[PAGE] = replace_block(page, ADJACENT_START, ADJACENT_END, adjacent(), str(PAGE))
+    page = replace_block(page, ADJACENT_START, ADJACENT_END, adjacent(), str(PAGE))
+    wanted[PAGE] = replace_block(page, SHARED_START, SHARED_END, shared(), str(PAGE))
     wanted[README] = replace_block(README.read_text(), README_START, README_END, readme(reviews), str(README))
     stale = [path for path, text in wanted.items() if not path.exists() or path.read_text() != text]
     if args.check:

@@ -1,7 +1,8 @@
-"""The gradient micro-benchmark with the sides in adjacent processes: scripts/adjacent_pairs.py (real processes,
+"""The gradient micro-benchmark and the sampling run with the sides in adjacent processes: scripts/adjacent_pairs.py (real processes,
 the mirror's commits built once) and its pairs in the review (reporting/adjacent.py)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -58,6 +59,33 @@ def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path
     assert all(len(rounds) == 3 for rounds in pairs["rounds_base"])  # the first of four rounds is not judged
 
 
+def test_sampling_runs_are_timed_in_adjacent_processes_and_not_resumed_as_gradients(tmp_path):
+    commits = tmp_path / "commits.txt"
+    base, head = asv_runs.rev("aa^"), asv_runs.rev("aa")
+    commits.write_text(f"{base}\n{head}\n")
+    out = tmp_path / "adjacent_sampling.json"
+    args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
+            "--cases", "eight_schools_noncentered", "--rounds", "3"]
+    run = subprocess.run([sys.executable, str(SCRIPT), *args, "--metric", "sampling"], capture_output=True, text=True,
+                         cwd=asv_runs.ROOT, env={**os.environ, "PMB_TIER": "tiny"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    measured = json.loads(out.read_text())
+    values = measured["samples"]["pymc"]["eight_schools_noncentered"]
+    assert measured["metric"] == "sampling" and [len(values[base]), len(values[head])] == [3, 3]
+    assert all(0.01 < value < 120 for value in values[base] + values[head])  # seconds per sampling run
+    pairs = adjacent.pairs(measured, base[:10], head[:10], adjacent.SAMPLING)
+    assert pairs["benchmark"].tolist() == [adjacent.SAMPLING]
+    # the gradient into the same file starts afresh: its rounds are not the sampling run's
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import adjacent_pairs
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
+    assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0
+    assert adjacent_pairs.resumed(out, "sampling", [base, head], samples) == 3
+
+
 def test_a_process_that_dies_fails_each_of_its_cases_with_its_last_words(tmp_path):
     site = tmp_path / "site"
     (site / "pymc").mkdir(parents=True)
@@ -67,7 +95,7 @@ def test_a_process_that_dies_fails_each_of_its_cases_with_its_last_words(tmp_pat
         import adjacent_pairs
     finally:
         sys.path.remove(str(SCRIPT.parent))
-    reasons = adjacent_pairs.measure("pymc", ["eight_schools_noncentered", "radon_hierarchical"], site)
+    reasons = adjacent_pairs.measure("gradient", "pymc", ["eight_schools_noncentered", "radon_hierarchical"], site)
     assert list(reasons) == ["eight_schools_noncentered", "radon_hierarchical"]
     assert set(reasons.values()) == {"failed: the process ended (this PyMC dies)"}, reasons
 
@@ -94,3 +122,25 @@ def test_a_case_that_fails_on_one_side_only_is_a_new_failure():
     statuses = compare.status_changes(pairs)
     assert list(zip(statuses["model"], statuses["status_base"], statuses["status_head"])) == [("c", "ok", "failed")]
     assert compare.paired_review(pairs).speed["model"].tolist() == ["a"]  # the failed pair is not judged for speed
+
+
+def test_adjacent_sampling_runs_are_their_own_kind_and_the_time_split_prefers_them():
+    rng = np.random.default_rng(5)
+    commits = ["b" * 40, "h" * 40]
+
+    def sides(value, ratio, spread):
+        return {commits[0]: list(value * np.exp(rng.normal(0, spread, 10))),
+                commits[1]: list(value * ratio * np.exp(rng.normal(0, spread, 10)))}
+
+    measured = {"commits": commits, "samples": {"pymc": {case: sides(3.0, 1.08, 0.005) for case in ("a", "c")}}}
+    pairs = adjacent.pairs(measured, "b" * 8, "h" * 8, adjacent.SAMPLING)
+    # the same runs in asv's rounds, noisier and unchanged: the split must take the adjacent ones
+    in_asv = pairs.assign(benchmark=compare.WALL,
+                          rounds_base=[np.full(9, 3.0) * np.exp(rng.normal(0, 0.05, 9)) for _ in range(2)],
+                          rounds_head=[np.full(9, 3.0) * np.exp(rng.normal(0, 0.05, 9)) for _ in range(2)])
+    review = compare.paired_review(pd.concat([pairs, in_asv], ignore_index=True))
+    adjacent_rows = review.speed[review.speed["kind"] == adjacent.SAMPLING_KIND]
+    assert set(adjacent_rows["verdict"]) == {"slower"} and len(adjacent_rows) == 2
+    assert compare.LONG_ADJACENT in set(compare.detectable_by_kind(review)["kind"])
+    split = compare.time_split(pd.concat([pairs, in_asv], ignore_index=True), review.speed)
+    assert len(split) == 2 and all(abs(wall - 1.08) < 0.02 for wall in split["wall"])

@@ -29,6 +29,7 @@ def test_break_even_is_where_the_faster_backends_total_time_drops_below():
 
 def _pairs(rows):
     frame = pd.DataFrame(rows, columns=["model", "backend", "min_ess", "wall", "low", "high"])
+    frame["rhat_max"] = 1.01
     frame["rate"] = frame["min_ess"] / frame["wall"]
     frame["rate_low"], frame["rate_high"] = frame["min_ess"] / frame["high"], frame["min_ess"] / frame["low"]
     return frame
@@ -38,6 +39,17 @@ def test_a_lead_inside_the_next_ones_interval_is_not_called_a_lead():
     pairs = _pairs([("m", "a", 100, 10.0, 9.0, 11.0), ("m", "b", 100, 10.5, 9.5, 11.5), ("m", "c", 100, 30.0, 29.0, 31.0)])
     assert guidance.first_place(pairs, "m") == "a (not told apart from b)"
     assert guidance.first_place(pairs, "m", backends={"a", "c"}) == "a"
+
+
+def test_a_run_whose_chains_disagree_is_ranked_but_never_first():
+    pairs = _pairs([("m", "stuck", 100, 1.0, 0.9, 1.1), ("m", "a", 100, 10.0, 9.0, 11.0)])
+    pairs.loc[pairs["backend"] == "stuck", "rhat_max"] = 1.41
+    assert guidance.first_place(pairs, "m") == "a"
+    table = guidance.ranking(pairs.assign(compile_warm=1.0, compile_cold=float("nan")), "m")
+    assert table.loc[1, "backend"] == "stuck" and table.loc[1, "max R-hat"] == "1.41 (chains disagree)"
+    assert table.loc[2, "max R-hat"] == "1.01"
+    pairs["rhat_max"] = 1.41
+    assert guidance.first_place(pairs, "m") == "no run whose chains agree"
 
 
 def test_changes_with_size_compare_only_backends_measured_at_both_sizes():

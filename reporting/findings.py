@@ -22,7 +22,7 @@ import pandas as pd
 
 from reporting import changes
 from reporting.pages import replace_block
-from reporting.results import WALL, in_progress, result_files, tidy, to_markdown
+from reporting.results import CANARY, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
 PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
@@ -60,8 +60,20 @@ def dependency_changes(step: pd.Series, commits: dict[str, str], versions: dict)
     return ", ".join(moved) if moved else ("not recorded" if not (before and after) else "none")
 
 
+def canary_by_release(frame: pd.DataFrame, commits: dict[str, str]) -> dict[tuple[str, str], float]:
+    """The host canary's seconds (fixed pure-Python work, no PyMC) in each release's run, per environment."""
+    runs = frame[(frame["benchmark"] == CANARY) & (frame["status"] == "ok") & frame["commit"].isin(commits)]
+    return {(commits[row.commit], row.env): float(row.value) for row in runs.itertuples()}
+
+
+def host_change(step: pd.Series, canary: dict[tuple[str, str], float]) -> str:
+    """The canary's new / old between the step's two releases' runs: a host that moved, not PyMC."""
+    before, after = canary.get((step["before"], step["env"])), canary.get((step["release"], step["env"]))
+    return f"x{after / before:.2f}" if before and after else "not measured"
+
+
 def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
-                   backend_prefix: str = "") -> pd.DataFrame:
+                   backend_prefix: str = "", canary: dict | None = None) -> pd.DataFrame:
     """Per measured release and stack: its date, the minutes asv's run took, the outcome of the sampling pairs
     (of the backends named `backend_prefix`..., those the history runs), and the versions it ran with."""
     out = []
@@ -69,8 +81,11 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
         sampling = group[(group["benchmark"] == WALL) & group["backend"].str.startswith(backend_prefix)]
         wall = sampling["status"].value_counts()
         known = versions.get((commit, env), {})
+        host = (canary or {}).get((commits[commit], env))
         out.append({"release": commits[commit], "stack": stack_of(env), "date": str(group["date"].iloc[0].date()),
                     "minutes": round(group.groupby("benchmark")["grid_seconds"].first().sum() / 60),
+                    "measured": str(group["run"].max().date()),
+                    "host canary ms": f"{host * 1e3:.2f}" if host else "-",
                     "sampling ok / failed / skipped": f"{wall.get('ok', 0)} / {wall.get('failed', 0)} / "
                                                       f"{wall.get('skipped', 0)}",
                     **{package: known.get(package, "-") for package in PACKAGES if package != "torch"},
@@ -108,6 +123,7 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
 
 
 FAMILY_SUFFIX = " (geometric mean of its cases)"
+HOST = "host canary, new / old"
 
 
 def _label(row) -> str:
@@ -120,7 +136,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
             project: str = "PyMC") -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The page's markdown, its table of steps found, its table of releases measured, and the steps as found
     (changes.findings' rows, in the page's order)."""
-    frame = tidy([result for result in result_files(results_dir, machine) if not in_progress(result)])
+    results = [result for result in result_files(results_dir, machine) if not in_progress(result)]
+    frame = tidy(results)
     commits = release_commits(tags_file)
     rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
     table = changes.series_table(rows)
@@ -134,11 +151,15 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
     versions = versions_by_commit(results_dir, machine)
-    measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower())
+    canary = canary_by_release(tidy(results, plain=True), commits)
+    measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower(), canary)
     if not measured.empty:
         lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "
-                  "and install not included; a benchmark re-run alone later counts only that run). Versions as each run "
-                  "recorded them.", "", to_markdown(measured.set_index("release")), ""]
+                  "and install not included; a benchmark re-run alone later counts only that run). Measured: the day of "
+                  "the run; host canary: the run's time of a fixed pure-Python workload (no PyMC): the releases were "
+                  "measured over several sessions, and a host that is slower one day is slower in every series, so a "
+                  "step between releases measured on different days is the host's in part where the canary moved. "
+                  "Versions as each run recorded them.", "", to_markdown(measured.set_index("release")), ""]
     searched = [c for c in searched_table.columns if searched_table[c].dropna().size >= changes.MIN_POINTS]
     lines += [f"Series searched: {len(searched)} of {searched_table.shape[1]} (a series needs "
               f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation; the largest "
@@ -158,14 +179,16 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
         "moved with it": ", ".join(changes.moved_with(step, table) if step["model"] != FAMILY else [])
         or ("-" if step["model"] == FAMILY else "neither"),
         "packages that changed": dependency_changes(step, commits, versions),
+        HOST: host_change(step, canary),
     } for _, step in ordered.iterrows()])
     if steps_table.empty:
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
-    for (release, stack, packages), group in (steps_table.groupby(["release", "stack", "packages that changed"],
-                                                                  sort=False) if not steps_table.empty else []):
-        lines += [f"### {release}, {stack} stack: {plural(len(group), 'step')}", "", f"Packages that changed: {packages}.", "",
-                  to_markdown(group.drop(columns=["release", "stack", "packages that changed"]).set_index("benchmark")),
-                  ""]
+    headers = ["release", "stack", "packages that changed", HOST]
+    for (release, stack, packages, host), group in (steps_table.groupby(headers, sort=False)
+                                                    if not steps_table.empty else []):
+        lines += [f"### {release}, {stack} stack: {plural(len(group), 'step')}", "", f"Packages that changed: {packages}. "
+                  f"Host canary, new / old: {host}.", "",
+                  to_markdown(group.drop(columns=headers).set_index("benchmark")), ""]
     checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found)
     lines += ["## How well it detects, on these series", ""]
     if checks:

@@ -1,7 +1,8 @@
 """The gradient micro-benchmark and the sampling run measured with the sides in adjacent processes
-(scripts/adjacent_pairs.py, `make continuous REVIEW_ADJACENT=N`, `REVIEW_SAMPLING=adjacent`), as review pairs: per (case, backend), each side's values round by round, the
-first round not judged, paired over the rounds both sides have; and a pair that ran on one side only, with the
-other side's status (failed, skipped), for the review's list of changed statuses."""
+(scripts/adjacent_pairs.py, `make continuous REVIEW_ADJACENT=N` and `REVIEW_SAMPLING_ADJACENT=N`), as review
+pairs: per (case, backend), each side's values round by round, the first round not judged, paired over the rounds
+both sides have; and a pair that ran on one side only, with the other side's status (failed, skipped), for the
+review's list of changed statuses."""
 
 from __future__ import annotations
 

@@ -423,7 +423,8 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
                 if share < 0.95:
                     # round by round where the gradient was timed in the same rounds (asv's); else (adjacent
                     # processes, rounds of their own) its ratio as one figure: its interval is a fraction of the run's
-                    same_rounds = (grad["kind"], run["kind"]) == ("gradient", "sampling") and len(grad["log_ratios"]) == len(run["log_ratios"])
+                    same_rounds = ((grad["kind"], run["kind"]) == ("gradient", "sampling")
+                                   and len(grad["log_ratios"]) == len(run["log_ratios"]))
                     per_eval = np.exp(grad["log_ratios"]) if same_rounds else grad["ratio"]
                     rest = (np.exp(run["log_ratios"]) - share * row["evals"] * per_eval) / (1 - share)
                     estimate = stats.estimate(np.log(rest)) if np.all(rest > 0) else None

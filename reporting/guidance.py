@@ -119,10 +119,16 @@ def converged(row) -> bool:
     return not row["rhat_max"] > CONVERGED_RHAT
 
 
+def agreeing(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The runs whose chains agree."""
+    return pairs[~(pairs["rhat_max"] > CONVERGED_RHAT)]
+
+
 def leader(pairs: pd.DataFrame, case: str, backends=None) -> tuple[str, str | None]:
     """Who leads a case (among `backends`, of the runs whose chains agree), and the next where it is not told
     apart from the leader."""
-    rows = pairs[(pairs["model"] == case) & ~(pairs["rhat_max"] > CONVERGED_RHAT)]
+    rows = agreeing(pairs)
+    rows = rows[rows["model"] == case]
     if backends is not None:
         rows = rows[rows["backend"].isin(backends)]
     ordered = rows.sort_values("rate", ascending=False).to_dict("records")
@@ -176,8 +182,7 @@ def block(frame: pd.DataFrame, about: dict) -> str:
              f"Measured on {about['machine']}, {about['label']} (commit {about['commit'][:8]}), "
              f"{about['measured']}; {about['versions'] or 'versions not recorded'}.", "",
              "**First place by model case**", ""]
-    agreeing = pairs[~(pairs["rhat_max"] > CONVERGED_RHAT)]
-    firsts = agreeing.sort_values("rate", ascending=False).drop_duplicates("model").set_index("model")
+    firsts = agreeing(pairs).sort_values("rate", ascending=False).drop_duplicates("model").set_index("model")
     for case in sorted(pairs["model"].unique()):
         if case not in firsts.index:
             parts.append(f"- {case}: none called first: every run's max R-hat is above {CONVERGED_RHAT} (its chains "

@@ -15,8 +15,26 @@ from reporting import adjacent, compare
 SCRIPT = asv_runs.ROOT / "scripts" / "adjacent_pairs.py"
 
 
-def _run(*args):
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=asv_runs.ROOT)
+def _run(*args, env=None):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=asv_runs.ROOT,
+                          env=env)
+
+
+def _sides(tmp_path):
+    """The mirror's aa^ and aa, and a commits file that names them."""
+    commits = tmp_path / "commits.txt"
+    base, head = asv_runs.rev("aa^"), asv_runs.rev("aa")
+    commits.write_text(f"{base}\n{head}\n")
+    return base, head, commits
+
+
+def _script():
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        import adjacent_pairs
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return adjacent_pairs
 
 
 def test_bad_input_names_what_is_valid(tmp_path):
@@ -33,9 +51,7 @@ def test_bad_input_names_what_is_valid(tmp_path):
 
 
 def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path):
-    commits = tmp_path / "commits.txt"
-    base, head = asv_runs.rev("aa^"), asv_runs.rev("aa")
-    commits.write_text(f"{base}\n{head}\n")
+    base, head, commits = _sides(tmp_path)
     out = tmp_path / "adjacent_pairs.json"
     args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
             "blackjax", "--cases", "eight_schools_noncentered", "discrete_mixture"]
@@ -60,14 +76,11 @@ def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path
 
 
 def test_sampling_runs_are_timed_in_adjacent_processes_and_not_resumed_as_gradients(tmp_path):
-    commits = tmp_path / "commits.txt"
-    base, head = asv_runs.rev("aa^"), asv_runs.rev("aa")
-    commits.write_text(f"{base}\n{head}\n")
+    base, head, commits = _sides(tmp_path)
     out = tmp_path / "adjacent_sampling.json"
     args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
             "--cases", "eight_schools_noncentered", "--rounds", "3"]
-    run = subprocess.run([sys.executable, str(SCRIPT), *args, "--metric", "sampling"], capture_output=True, text=True,
-                         cwd=asv_runs.ROOT, env={**os.environ, "PMB_TIER": "tiny"})
+    run = _run(*args, "--metric", "sampling", env={**os.environ, "PMB_TIER": "tiny"})
     assert run.returncode == 0, run.stderr[-3000:]
     measured = json.loads(out.read_text())
     values = measured["samples"]["pymc"]["eight_schools_noncentered"]
@@ -76,11 +89,7 @@ def test_sampling_runs_are_timed_in_adjacent_processes_and_not_resumed_as_gradie
     pairs = adjacent.pairs(measured, base[:10], head[:10], adjacent.SAMPLING)
     assert pairs["benchmark"].tolist() == [adjacent.SAMPLING]
     # the gradient into the same file starts afresh: its rounds are not the sampling run's
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import adjacent_pairs
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
+    adjacent_pairs = _script()
     samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0
     assert adjacent_pairs.resumed(out, "sampling", [base, head], samples) == 3
@@ -90,12 +99,7 @@ def test_a_process_that_dies_fails_each_of_its_cases_with_its_last_words(tmp_pat
     site = tmp_path / "site"
     (site / "pymc").mkdir(parents=True)
     (site / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import adjacent_pairs
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    reasons = adjacent_pairs.measure("gradient", "pymc", ["eight_schools_noncentered", "radon_hierarchical"], site)
+    reasons = _script().measure("gradient", "pymc", ["eight_schools_noncentered", "radon_hierarchical"], site)
     assert list(reasons) == ["eight_schools_noncentered", "radon_hierarchical"]
     assert set(reasons.values()) == {"failed: the process ended (this PyMC dies)"}, reasons
 

@@ -387,6 +387,14 @@ def _values(pairs: pd.DataFrame, benchmark: str, side: str) -> pd.Series:
     return rows.set_index(["model", "backend"])[f"value_{side}"]
 
 
+def _preferring(speed: pd.DataFrame, in_asv: str, in_adjacent: str) -> pd.DataFrame:
+    """A row per (model, backend) of kind `in_adjacent` (timed in adjacent processes, the more precise) where the
+    review has it, else of kind `in_asv` (asv's rounds)."""
+    return (speed[speed["kind"].isin([in_asv, in_adjacent])]
+            .sort_values("kind", key=lambda kind: kind != in_adjacent, kind="stable")
+            .drop_duplicates(["model", "backend"]))
+
+
 def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
     """Each paired sampling run split into gradient evaluations x time per evaluation + the rest.
 
@@ -397,14 +405,9 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
     """
     evals_base, evals_head = _values(pairs, GRAD_EVALS_TOTAL, "base"), _values(pairs, GRAD_EVALS_TOTAL, "head")
     cpu_base = _values(pairs, TRACKED + "cpu_seconds", "base")
-    # the gradient as timed in adjacent processes where the review has it (the more precise), else asv's rounds
-    gradient = (speed[speed["kind"].isin(["gradient", adjacent.KIND])]
-                .sort_values("kind", key=lambda kind: kind != adjacent.KIND, kind="stable")
-                .drop_duplicates(["model", "backend"]).set_index(["model", "backend"]))
-    # the sampling run as timed in adjacent processes where the review has it, else asv's rounds
-    runs = (speed[speed["kind"].isin(["sampling", adjacent.SAMPLING_KIND])]
-            .sort_values("kind", key=lambda kind: kind != adjacent.SAMPLING_KIND, kind="stable")
-            .drop_duplicates(["model", "backend"]))
+    # the gradient and the sampling runs as timed in adjacent processes where the review has them
+    gradient = _preferring(speed, "gradient", adjacent.KIND).set_index(["model", "backend"])
+    runs = _preferring(speed, "sampling", adjacent.SAMPLING_KIND)
     rows = []
     for _, run in runs.iterrows():
         key = (run["model"], run["backend"])

@@ -196,6 +196,21 @@ def plans() -> str:
     return "\n".join(lines + ["", PLANS_END])
 
 
+def _adjacent_runs(files: dict[str, str]):
+    """Per adjacent-pairs run of ADJACENT, file of `files` (benchmark -> file name) it holds, and head commit: the run,
+    what one process timed, the file's contents, the revisions' names by commit, the benchmark, base and head."""
+    for run, (revisions, per_process) in ADJACENT.items():
+        names = {commit(revision): revision for revision in revisions}
+        for benchmark, file in files.items():
+            path = ROOT / "results-review" / run / file
+            if not path.exists():
+                continue
+            measured = json.loads(path.read_text())
+            base, *heads = measured["commits"]
+            for head in heads:
+                yield run, per_process, measured, names, benchmark, base, head
+
+
 def adjacent() -> str:
     """Each adjacent-pairs run judged as the review judges it (reporting/adjacent.py): per head commit, what was
     timed and backend, the range of its cases' ratios to the base and of their smallest detectable changes, and
@@ -204,26 +219,18 @@ def adjacent() -> str:
     lines = [ADJACENT_START, "", "| run | a process per | timed | head / base | backend | cases | cases' ratios | "
              "cases' smallest detectable change: median (largest) | all cases: ratio [95 % interval] | p | smallest "
              "detectable change |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for run, (revisions, per_process) in ADJACENT.items():
-        names = {commit(revision): revision for revision in revisions}
-        for benchmark, file in adjacent_pairs.FILES.items():
-            path = ROOT / "results-review" / run / file
-            if not path.exists():
-                continue
-            measured = json.loads(path.read_text())
-            base, *heads = measured["commits"]
-            for head in heads:
-                pairs = adjacent_pairs.pairs(measured, base, head, benchmark)
-                for backend, rows in pairs.groupby("backend", sort=False):
-                    ratios = [paired.log_ratios(b, h) for b, h in zip(rows["rounds_base"], rows["rounds_head"])]
-                    cases = [paired.estimate(r) for r in ratios]
-                    both = paired.aggregate_estimate(ratios)
-                    detectable = sorted(case.detectable for case in cases)
-                    lines.append(f"| {run} | {per_process} | {measured.get('metric', 'gradient')} | {names[head]} / "
-                                 f"{names[base]} | {backend} | {len(cases)} | "
-                                 f"{min(c.ratio for c in cases):.3f} to {max(c.ratio for c in cases):.3f} | "
-                                 f"{statistics.median(detectable):.1%} ({detectable[-1]:.1%}) | {both.ratio:.3f} "
-                                 f"[{both.low:.3f}, {both.high:.3f}] | {both.p:.2g} | {both.detectable:.1%} |")
+    for run, per_process, measured, names, benchmark, base, head in _adjacent_runs(adjacent_pairs.FILES):
+        pairs = adjacent_pairs.pairs(measured, base, head, benchmark)
+        for backend, rows in pairs.groupby("backend", sort=False):
+            ratios = [paired.log_ratios(b, h) for b, h in zip(rows["rounds_base"], rows["rounds_head"])]
+            cases = [paired.estimate(r) for r in ratios]
+            both = paired.aggregate_estimate(ratios)
+            detectable = sorted(case.detectable for case in cases)
+            lines.append(f"| {run} | {per_process} | {measured.get('metric', 'gradient')} | {names[head]} / "
+                         f"{names[base]} | {backend} | {len(cases)} | "
+                         f"{min(c.ratio for c in cases):.3f} to {max(c.ratio for c in cases):.3f} | "
+                         f"{statistics.median(detectable):.1%} ({detectable[-1]:.1%}) | {both.ratio:.3f} "
+                         f"[{both.low:.3f}, {both.high:.3f}] | {both.p:.2g} | {both.detectable:.1%} |")
     return "\n".join(lines + ["", ADJACENT_END])
 
 
@@ -253,17 +260,11 @@ def shared() -> str:
         speed = compare.paired_speed(pairs[pairs["benchmark"] == compare.WALL])
         row = _sharing_row(evidence.run, "asv's rounds", f"{evidence.head} / {evidence.base}", speed)
         lines += [row] if row else []
-    for run, (revisions, _) in ADJACENT.items():
-        path = ROOT / "results-review" / run / adjacent_pairs.SAMPLING_FILE
-        if not path.exists():
-            continue
-        measured = json.loads(path.read_text())
-        names = {commit(revision): revision for revision in revisions}
-        base, *heads = measured["commits"]
-        for head in heads:
-            speed = compare.paired_speed(adjacent_pairs.pairs(measured, base, head, adjacent_pairs.SAMPLING))
-            row = _sharing_row(run, "adjacent processes", f"{names[head]} / {names[base]}", speed)
-            lines += [row] if row else []
+    sampling = {adjacent_pairs.SAMPLING: adjacent_pairs.SAMPLING_FILE}
+    for run, _, measured, names, benchmark, base, head in _adjacent_runs(sampling):
+        speed = compare.paired_speed(adjacent_pairs.pairs(measured, base, head, benchmark))
+        row = _sharing_row(run, "adjacent processes", f"{names[head]} / {names[base]}", speed)
+        lines += [row] if row else []
     return "\n".join(lines + ["", SHARED_END])
 
 

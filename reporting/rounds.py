@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reporting import compare
+from reporting import adjacent, compare
 from reporting.paired import WARMUP_ROUNDS
 
 # The issue's goals for the smallest detectable change (80 % power, 5 % level), per kind; the
@@ -35,9 +35,10 @@ class Decision:
 
 def state(results_dir: Path, base: str, head: str, machine: str | None = None,
           bench: list[str] | None = None) -> tuple[int, pd.DataFrame]:
-    """Rounds measured so far (the warm-up one included) and the smallest detectable change per kind."""
+    """asv's rounds measured so far (the warm-up one included) and the smallest detectable change per kind, of those
+    rounds only: a resumed review's adjacent processes (reporting/adjacent.py), timed after its rounds, are not asv's."""
     *_, pairs = compare.review_pairs(results_dir, compare.Side(base, machine), compare.Side(head, machine), bench)
-    review = compare.paired_review(pairs)
+    review = compare.paired_review(pairs[~pairs["benchmark"].isin(list(adjacent.FILES))])
     if review is None:
         return 0, pd.DataFrame(columns=["kind", "benchmarks", "median", "largest"])
     return int(review.speed["rounds"].max()) + WARMUP_ROUNDS, compare.detectable_by_kind(review)

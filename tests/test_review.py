@@ -144,6 +144,24 @@ def test_a_stopped_review_run_again_keeps_its_rounds_and_appends_to_them(measure
         assert run.returncode == 0
 
 
+def test_a_resumed_review_counts_asv_rounds_only(measured_in_rounds, tmp_path):
+    """A review whose adjacent processes ran after its rounds (scripts/adjacent_pairs.py, more rounds than asv's)
+    resumes with asv's rounds: the adjacent rounds count neither as asv's rounds nor in their spread."""
+    from reporting import adjacent, rounds
+
+    results, commits, selection = measured_in_rounds
+    shutil.copytree(results, tmp_path / "results")
+    base, head = commits["aa^"], commits["inject-slow"]
+    before = rounds.state(tmp_path / "results", base, head, asv_runs.MACHINE, selection)
+    twelve = {"eight_schools_noncentered": {base: [1.0] * 12, head: [1.3, 1.2] * 6}}
+    (tmp_path / "results" / adjacent.SAMPLING_FILE).write_text(json.dumps(
+        {"metric": "sampling", "commits": [base, head], "samples": {"pymc": twelve}}))
+    assert len(adjacent.review_pairs(tmp_path / "results", base, head)) == 1  # the file is read by the review
+    after = rounds.state(tmp_path / "results", base, head, asv_runs.MACHINE, selection)
+    assert after[0] == before[0] < 12
+    assert after[1].equals(before[1])
+
+
 def _compare_rounds(measured_in_rounds, head):
     return _compare(measured_in_rounds, head, *measured_in_rounds[2])
 

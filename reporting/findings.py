@@ -73,7 +73,7 @@ def host_change(step: pd.Series, canary: dict[tuple[str, str], float]) -> str:
 
 
 def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
-                   backend_prefix: str = "", canary: dict | None = None) -> pd.DataFrame:
+                   backend_prefix: str, canary: dict[tuple[str, str], float]) -> pd.DataFrame:
     """Per measured release and stack: its date, the minutes asv's run took, the outcome of the sampling pairs
     (of the backends named `backend_prefix`..., those the history runs), and the versions it ran with."""
     out = []
@@ -81,7 +81,7 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
         sampling = group[(group["benchmark"] == WALL) & group["backend"].str.startswith(backend_prefix)]
         wall = sampling["status"].value_counts()
         known = versions.get((commit, env), {})
-        host = (canary or {}).get((commits[commit], env))
+        host = canary.get((commits[commit], env))
         out.append({"release": commits[commit], "stack": stack_of(env), "date": str(group["date"].iloc[0].date()),
                     "minutes": round(group.groupby("benchmark")["grid_seconds"].first().sum() / 60),
                     "measured": str(group["run"].max().date()),
@@ -137,7 +137,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
     """The page's markdown, its table of steps found, its table of releases measured, and the steps as found
     (changes.findings' rows, in the page's order)."""
     results = [result for result in result_files(results_dir, machine) if not in_progress(result)]
-    frame = tidy(results)
+    everything = tidy(results, plain=True)
+    frame = everything[everything["model"] != ""]  # the (model, backend) benchmarks; the canary apart
     commits = release_commits(tags_file)
     rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
     table = changes.series_table(rows)
@@ -151,7 +152,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
     versions = versions_by_commit(results_dir, machine)
-    canary = canary_by_release(tidy(results, plain=True), commits)
+    canary = canary_by_release(everything, commits)
     measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower(), canary)
     if not measured.empty:
         lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "

@@ -24,6 +24,7 @@ import html
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reporting import versions
@@ -100,7 +101,7 @@ def ranking(pairs: pd.DataFrame, case: str) -> pd.DataFrame:
             "min ESS/s [wall's 99 % interval]": _rate(row),
             "wall s": _seconds(row["wall"]),
             "min ESS": f"{row['min_ess']:.0f}" + (" (too few to rank by)" if row["min_ess"] < RELIABLE_ESS else ""),
-            "max R-hat": _seconds(row["rhat_max"]) + (" (chains disagree)" if not converged(row) else ""),
+            "max R-hat": _seconds(row["rhat_max"]) + (" (chains disagree)" if not converged(row["rhat_max"]) else ""),
             "compile s, warm": _seconds(row["compile_warm"]), "compile s, cold": _seconds(row["compile_cold"]),
             "pays off against the next after (ESS), warm":
                 _samples(break_even(row, following, "compile_warm")) if following else "",
@@ -114,14 +115,15 @@ def ahead(first: dict, second: dict) -> bool:
     return first["rate_low"] > second["rate_high"]
 
 
-def converged(row) -> bool:
-    """Whether a run's chains agree (max R-hat at most CONVERGED_RHAT; a run without one is taken as it is)."""
-    return not row["rhat_max"] > CONVERGED_RHAT
+def converged(rhat_max):
+    """Whether a run's chains agree (max R-hat at most CONVERGED_RHAT; a run without one is taken as it is), for one
+    run's max R-hat or a column of them."""
+    return np.logical_not(rhat_max > CONVERGED_RHAT)
 
 
 def agreeing(pairs: pd.DataFrame) -> pd.DataFrame:
     """The runs whose chains agree."""
-    return pairs[~(pairs["rhat_max"] > CONVERGED_RHAT)]
+    return pairs[converged(pairs["rhat_max"])]
 
 
 def leader(pairs: pd.DataFrame, case: str, backends=None) -> tuple[str, str | None]:

@@ -53,7 +53,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T2228": (("aa^", "inject-step10"), "backend"),
             "20261204T2309": (("aa^", "aa"), "backend"),
             "20261204T2349": (("aa^", "inject-step5"), "backend"),
-            "adjacent-sampling-20261205T0521": (("aa^", "aa", "inject-step5"), "backend")}
+            "adjacent-sampling-20261205T0521": (("aa^", "aa", "inject-step5"), "backend"),
+            "20261205T0750": (("aa^", "inject-step5"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -114,6 +115,9 @@ REVIEWS = [
              AMD),
     Evidence("inject-step5-two-sides", "20261204T2349", "aa^", "inject-step5",
              "5 % slower leapfrog step; the default review of two commits, as a pull request gets it", AMD),
+    Evidence("inject-step5-both-ways", "20261205T0750", "aa^", "inject-step5",
+             "5 % slower leapfrog step; the default review of two commits, then pymc's and pymc-numba's sampling "
+             "again in 10 rounds of adjacent processes (a process per backend and commit), in the same session", AMD),
 ]
 
 
@@ -142,12 +146,14 @@ def _headline(markdown: str) -> str:
 
 
 def run_span(run: str, machine: str) -> tuple[int, float]:
-    """How many commits a review run measured, and its minutes from start to end (run.txt, by make continuous)."""
+    """How many commits a review run measured, and its minutes from its first start to its last end (run.txt: make
+    continuous's "started"/"ended" lines, a resumed review's again, and "<what> ended" of a step run by hand after)."""
     folder = ROOT / "results-review" / run
     commits = len(list((folder / machine).glob("*-*.json")))
-    times = dict(line.split(" ", 1) for line in (folder / "run.txt").read_text().splitlines() if " " in line)
-    span = datetime.fromisoformat(times["ended"]) - datetime.fromisoformat(times["started"])
-    return commits, span.total_seconds() / 60
+    lines = [line.rsplit(" ", 1) for line in (folder / "run.txt").read_text().splitlines() if " " in line]
+    started = next(datetime.fromisoformat(time) for label, time in lines if label == "started")
+    ended = [datetime.fromisoformat(time) for label, time in lines if label.endswith("ended")][-1]
+    return commits, (ended - started).total_seconds() / 60
 
 
 def summary(reviews: dict[str, str]) -> str:

@@ -531,10 +531,11 @@ def _paired_intro(review: PairedReview) -> list[str]:
     parts = []
     speed, aggregates = review.speed, review.aggregates
     both = pd.concat([speed[["kind", "rounds"]], aggregates[["kind", "rounds"]]])
-    in_asv = sorted(set(both.loc[both["kind"] != adjacent.KIND, "rounds"]))
-    in_adjacent = sorted(set(both.loc[both["kind"] == adjacent.KIND, "rounds"]))
-    judged = ([f"{', '.join(map(str, in_asv))} in asv's interleaved rounds"] if in_asv else []) + \
-        ([f"{', '.join(map(str, in_adjacent))} of adjacent processes (the gradient)"] if in_adjacent else [])
+    timed = {"in asv's interleaved rounds": ~both["kind"].isin([adjacent.KIND, adjacent.SAMPLING_KIND]),
+             "of adjacent processes (the gradient)": both["kind"] == adjacent.KIND,
+             "of adjacent processes (the sampling runs)": both["kind"] == adjacent.SAMPLING_KIND}
+    judged = [f"{', '.join(map(str, sorted(set(both.loc[rows, 'rounds']))))} {where}"
+              for where, rows in timed.items() if rows.any()]
     parts += ["", f"Paired rounds judged a side: {'; '.join(judged) or 'none'} (the first round warms the caches "
                   f"and is not judged). Ratios head/base with "
                   f"{stats.CONFIDENCE:.0%} t intervals over the rounds' log ratios; flagged where the p-value, "

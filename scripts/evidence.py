@@ -54,7 +54,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T2309": (("aa^", "aa"), "backend"),
             "20261204T2349": (("aa^", "inject-step5"), "backend"),
             "adjacent-sampling-20261205T0521": (("aa^", "aa", "inject-step5"), "backend"),
-            "20261205T0750": (("aa^", "inject-step5"), "backend")}
+            "20261205T0750": (("aa^", "inject-step5"), "backend"),
+            "20261205T0937": (("aa^", "aa"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -118,6 +119,9 @@ REVIEWS = [
     Evidence("inject-step5-both-ways", "20261205T0750", "aa^", "inject-step5",
              "5 % slower leapfrog step; the default review of two commits, then pymc's and pymc-numba's sampling "
              "again in 10 rounds of adjacent processes (a process per backend and commit), in the same session", AMD),
+    Evidence("aa-12", "20261205T0937", "aa^", "aa", "A/A, a review of two commits with the sampling runs in 8 rounds of "
+             "adjacent processes and the gradient in 10 (REVIEW_SAMPLING_ADJACENT=8 REVIEW_ADJACENT=10), timed end to "
+             "end", AMD),
 ]
 
 

@@ -38,9 +38,11 @@ def state(results_dir: Path, base: str, head: str, machine: str | None = None,
     """asv's rounds measured so far (the warm-up one included) and the smallest detectable change per kind, of those
     rounds only: a resumed review's adjacent processes (reporting/adjacent.py), timed after its rounds, are not asv's."""
     *_, pairs = compare.review_pairs(results_dir, compare.Side(base, machine), compare.Side(head, machine), bench)
-    review = compare.paired_review(pairs[~pairs["benchmark"].isin(list(adjacent.FILES))])
-    if review is None:
-        return 0, pd.DataFrame(columns=["kind", "benchmarks", "median", "largest"])
+    asv_pairs = pairs[~pairs["benchmark"].isin(list(adjacent.FILES))]
+    review = compare.paired_review(asv_pairs)
+    if review is None:  # no benchmark with a goal in asv's rounds (the canary alone, say): count them all the same
+        judged = max((len(values) for values in asv_pairs["rounds_base"] if values is not None), default=0)
+        return judged + WARMUP_ROUNDS if judged else 0, pd.DataFrame(columns=["kind", "benchmarks", "median", "largest"])
     return int(review.speed["rounds"].max()) + WARMUP_ROUNDS, compare.detectable_by_kind(review)
 
 

@@ -162,6 +162,19 @@ def test_a_resumed_review_counts_asv_rounds_only(measured_in_rounds, tmp_path):
     assert after[1].equals(before[1])
 
 
+def test_rounds_of_the_canary_alone_are_counted(measured_in_rounds):
+    """With the sampling runs and the gradient in adjacent processes, asv's rounds time the canary alone:
+    they are counted all the same, with no kind to judge."""
+    from reporting import rounds
+
+    results, commits, selection = measured_in_rounds
+    base, head = commits["aa^"], commits["inject-slow"]
+    everything = rounds.state(results, base, head, asv_runs.MACHINE, selection)
+    canary_only = rounds.state(results, base, head, asv_runs.MACHINE, ["--bench", r"^canary\."])
+    assert canary_only[0] == everything[0] >= 3
+    assert canary_only[1].empty
+
+
 def _compare_rounds(measured_in_rounds, head):
     return _compare(measured_in_rounds, head, *measured_in_rounds[2])
 

@@ -246,6 +246,8 @@ compare: asv-config machine
 # a kind's smallest detectable change is above its goal and REVIEW_MINUTES (for the rounds) allow,
 # at most MAX_ROUNDS (scripts/review_rounds.py); then the tracked metrics (ESS, gradient counts ...)
 # once per side from the last round's runs; then compare, with intervals and tests from the rounds.
+# By default asv's rounds time the canary alone: the sampling runs and the gradient are timed after them in
+# rounds of adjacent processes (REVIEW_SAMPLING_ADJACENT, REVIEW_ADJACENT below), more precise on these hosts.
 # REVIEW_BACKENDS picks the backends (all: every one); the canary always runs. A review stopped part
 # way resumes: the same command with REVIEW_ID=<its id> keeps its rounds and metrics and adds the rest.
 ROUNDS ?= 4
@@ -263,11 +265,12 @@ REVIEW_COMPILE ?=
 # REVIEW_ADJACENT=N: the gradient micro-benchmark in N rounds with the sides in adjacent processes, each side's
 # PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier); about a
 # minute a round for two sides. REVIEW_ADJACENT= (empty): the gradient in asv's rounds instead.
-REVIEW_ADJACENT ?= 12
+REVIEW_ADJACENT ?= 10
 # REVIEW_SAMPLING_ADJACENT=N: the sampling runs too in N rounds of adjacent processes (a process per backend and
 # commit compiles and samples each case in turn), instead of asv's rounds, where a side's runs lie minutes
-# from the other side's; the tracked metrics still come from asv, once a side.
-REVIEW_SAMPLING_ADJACENT ?=
+# from the other side's (about twice as precise a case for less machine time, measured in one session: docs/review.md);
+# the tracked metrics still come from asv, once a side. REVIEW_SAMPLING_ADJACENT= (empty): in asv's rounds instead.
+REVIEW_SAMPLING_ADJACENT ?= 8
 # With REVIEW_ADJACENT the gradient is timed there only: asv's rounds would add minutes for a noisier figure.
 REVIEW_ROUND_KINDS = $(if $(REVIEW_ADJACENT),,|gradient)$(if $(and $(REVIEW_SAMPLING),$(if $(REVIEW_SAMPLING_ADJACENT),,1)),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm)
 REVIEW_TIMED = --bench "^canary\." $(if $(REVIEW_ROUND_KINDS),--bench "^($(patsubst |%,%,$(REVIEW_ROUND_KINDS)))\..*$(REVIEW_PAIRS)")

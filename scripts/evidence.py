@@ -41,7 +41,7 @@ SHARED_FAMILY = "pymc-*"  # the family whose sampling aggregate a slower NUTS st
 README = ROOT / "README.md"
 README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
 # The reviews README.md summarizes: the default review of two commits, as a pull request gets it
-README_REVIEWS = ("aa-11", "inject-step10-two-sides", "inject-step5-two-sides")
+README_REVIEWS = ("aa-12", "inject-step10-default", "aa-11", "inject-step10-two-sides")
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark (or the sampling runs) with the sides' processes
 # adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
@@ -55,7 +55,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261204T2349": (("aa^", "inject-step5"), "backend"),
             "adjacent-sampling-20261205T0521": (("aa^", "aa", "inject-step5"), "backend"),
             "20261205T0750": (("aa^", "inject-step5"), "backend"),
-            "20261205T0937": (("aa^", "aa"), "backend")}
+            "20261205T0937": (("aa^", "aa"), "backend"),
+            "20261205T1114": (("aa^", "inject-step10"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -111,17 +112,21 @@ REVIEWS = [
     Evidence("inject-step10-adjacent", "20261204T2009", "aa^", "inject-step10",
              "10 % slower leapfrog step; the default review with 12 rounds of adjacent processes", AMD),
     Evidence("inject-step10-two-sides", "20261204T2228", "aa^", "inject-step10",
-             "10 % slower leapfrog step; the default review of two commits, as a pull request gets it", AMD),
-    Evidence("aa-11", "20261204T2309", "aa^", "aa", "A/A, the default review of two commits, as a pull request gets it",
-             AMD),
+             "10 % slower leapfrog step; the review of two commits as a pull request got it until 2026-12-05 (the "
+             "sampling runs in asv's rounds)", AMD),
+    Evidence("aa-11", "20261204T2309", "aa^", "aa", "A/A, the review of two commits as a pull request got it until "
+             "2026-12-05 (the sampling runs in asv's rounds)", AMD),
     Evidence("inject-step5-two-sides", "20261204T2349", "aa^", "inject-step5",
-             "5 % slower leapfrog step; the default review of two commits, as a pull request gets it", AMD),
+             "5 % slower leapfrog step; the review of two commits as a pull request got it until 2026-12-05", AMD),
     Evidence("inject-step5-both-ways", "20261205T0750", "aa^", "inject-step5",
              "5 % slower leapfrog step; the default review of two commits, then pymc's and pymc-numba's sampling "
              "again in 10 rounds of adjacent processes (a process per backend and commit), in the same session", AMD),
     Evidence("aa-12", "20261205T0937", "aa^", "aa", "A/A, a review of two commits with the sampling runs in 8 rounds of "
              "adjacent processes and the gradient in 10 (REVIEW_SAMPLING_ADJACENT=8 REVIEW_ADJACENT=10), timed end to "
              "end", AMD),
+    Evidence("inject-step10-default", "20261205T1114", "aa^", "inject-step10", "10 % slower leapfrog step; the default "
+             "review since 2026-12-05 (the sampling runs in 8 rounds and the gradient in 10 of adjacent processes), as "
+             "a pull request gets it", AMD),
 ]
 
 

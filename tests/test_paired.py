@@ -110,14 +110,16 @@ def test_rounds_are_added_only_while_a_goal_is_missed_and_the_budget_holds_them(
     assert not nothing.more  # only the short runs, which have no goal: no reason to go on
 
 
-def test_from_ten_rounds_one_process_at_half_speed_does_not_set_the_interval():
+def test_from_seven_rounds_one_process_at_half_speed_does_not_set_the_interval():
     rng = np.random.default_rng(5)
     ratios = rng.normal(0.0, 0.01, 12)
     ratios[4] = np.log(2.0)  # one round's process ran at half speed throughout
     trimmed = paired.estimate(ratios)
     assert trimmed.df == 12 - 2 * 2 - 1 and trimmed.high < 1.03 and paired.verdict(trimmed.ratio, trimmed.p) == "same"
-    few = paired.estimate(ratios[:6])  # below ten rounds nothing is trimmed: the odd round widens it
+    few = paired.estimate(ratios[:6])  # below seven rounds nothing is trimmed: the odd round widens it
     assert few.df == 5 and few.high > 1.1
+    nine = paired.estimate(ratios[:9])  # the gradient's judged rounds in the default review: one off each end
+    assert nine.df == 9 - 2 - 1 and nine.high < 1.03
     ratios[9] = np.log(1.5)  # and a second odd round (two in eleven, as inject-grad10-adjacent had)
     two = paired.estimate(ratios[:11])
     assert two.df == 11 - 2 * 2 - 1 and two.high < 1.03

@@ -211,6 +211,7 @@ docs: findings mirror
 	$(REPORTING) scaling --results results-full --out docs/scaling.md --figure docs/scaling.png
 	$(REPORTING) guidance --results results-full --out docs/guidance.md
 	$(PY) scripts/evidence.py
+	$(REPORTING) zoo --page README.md
 
 # The package versions each commit ran with (PyTensor, numba... follow the commit), into results/.
 versions: setup

@@ -6,7 +6,8 @@ Each model module has the same face:
 - ``SIZES`` (the sizes it can be built at, empty when it does not scale) and ``DEFAULT_SIZE``,
 - ``DATA_SEED`` and ``generate_data(seed=DATA_SEED, size=DEFAULT_SIZE) -> dict`` (append-only:
   never change what an existing generator returns, add a new model or size instead),
-- ``build(data) -> pm.Model``.
+- ``build(data) -> pm.Model``,
+- optionally ``analytic_posterior(data) -> {param: (mean, sd)}``, where the posterior is known exactly.
 
 Reference posteriors live in ``models/references/<name>-<size>.json`` (see
 ``scripts/make_reference.py``). A new model is one new module here; the registry finds it.
@@ -38,6 +39,7 @@ class ModelSpec:
     data_seed: int | None
     generate_data: Callable[..., dict[str, Any]]
     build_from_data: Callable[[dict[str, Any]], Any]
+    analytic_posterior: Callable[[dict[str, Any]], dict[str, tuple[float, float]]] | None = None
 
     def check_size(self, size: int | None) -> int | None:
         """Return the size to build at, or raise ValueError naming the valid sizes."""
@@ -84,6 +86,7 @@ def _spec_from_module(module: ModuleType) -> ModelSpec:
         data_seed=module.DATA_SEED,
         generate_data=module.generate_data,
         build_from_data=module.build,
+        analytic_posterior=getattr(module, "analytic_posterior", None),
     )
 
 

@@ -1,9 +1,9 @@
-"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|scaling|guidance|vendor|landing``."""
+"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|scaling|guidance|zoo|vendor|landing``."""
 
 import argparse
 import sys
 
-from reporting import compare, durations, findings, guidance, landing, noise, plan, report, scaling, summary, vendor, versions
+from reporting import compare, durations, findings, guidance, landing, noise, plan, report, scaling, summary, vendor, versions, zoo
 
 
 def main(argv=None) -> int:
@@ -20,6 +20,7 @@ def main(argv=None) -> int:
         ("findings", findings, "steps across releases: change points in every history series, tested"),
         ("scaling", scaling, "cost against model size per backend (seconds ∝ N^k), into docs/scaling.md"),
         ("guidance", guidance, "which backend for which model: ranking, compile, break-even, into docs/guidance.md"),
+        ("zoo", zoo, "the model zoo's table, from models/, into README.md"),
         ("vendor", vendor, "serve an asv dashboard's CDN scripts from local copies (offline dashboards)"),
         ("landing", landing, "write html/index.html: dashboards and the newest report"),
     ]:

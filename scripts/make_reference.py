@@ -5,7 +5,8 @@
 posteriordb's standard: 10,000 draws (4 chains x 2,500), R-hat < 1.01 on every parameter and no
 divergences, else nothing is written. ``--from`` samples another model with the same posterior
 (eight_schools_centered's reference comes from the non-centered model, which does not diverge)
-and keeps the parameters both share. Settings and diagnostics are written beside the numbers.
+and keeps the parameters both share. Settings and diagnostics are written beside the numbers. A model
+whose posterior is known exactly (its ``analytic_posterior``) gets that instead, with no run.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def main(argv=None) -> int:
     target = models.get_model(args.model)
     source = models.get_model(args.source or args.model)
     size = target.check_size(args.size)
+    if target.analytic_posterior is not None and args.source is None:
+        return _write(target, size, {"source": "analytic", "versions": _versions(),
+                                     "created": datetime.date.today().isoformat()},
+                      {name: {"mean": mean, "sd": sd} for name, (mean, sd) in target.analytic_posterior(target.data(size)).items()})
     target_names = {v.name for v in target.build(size).unobserved_RVs}
 
     import nutpie
@@ -78,10 +83,10 @@ def main(argv=None) -> int:
         print(f"not converged (need R-hat < {RHAT_LIMIT} and no divergences): nothing written", file=sys.stderr)
         return 1
 
-    summary = {name: {"mean": mean, "sd": sd} for name, (mean, sd) in scalar_means_and_sds(kept).items()}
+    # constants (a correlation matrix's unit diagonal: sd 1e-16) have no sd to measure an error in
+    summary = {name: {"mean": mean, "sd": sd} for name, (mean, sd) in scalar_means_and_sds(kept).items()
+               if sd > 1e-9 * max(1.0, abs(mean))}
     record = {
-        "model": target.name,
-        "size": size,
         "sampled_model": source.name,
         "backend": BACKEND,
         "settings": {**SETTINGS.__dict__, "target_accept": TARGET_ACCEPT},
@@ -93,10 +98,13 @@ def main(argv=None) -> int:
         },
         "versions": _versions(),
         "created": datetime.date.today().isoformat(),
-        "summary": summary,
     }
+    return _write(target, size, record, summary)
+
+
+def _write(target, size, record: dict, summary: dict) -> int:
     path = models.REFERENCE_DIR / models.reference_filename(target.name, size)
-    path.write_text(json.dumps(record, indent=1) + "\n")
+    path.write_text(json.dumps({"model": target.name, "size": size, **record, "summary": summary}, indent=1) + "\n")
     print(f"wrote {path} ({len(summary)} parameters)")
     return 0
 

@@ -13,6 +13,13 @@ EXPECTED = {
     "radon_hierarchical",
     "logistic_regression",
     "stochastic_volatility",
+    "garch11",
+    "mvnormal_dense",
+    "lkj_mvnormal",
+    "hierarchical_binomial",
+    "poisson_regression",
+    "switchpoint",
+    "normal_mixture",
 }
 
 
@@ -143,3 +150,15 @@ def test_discrete_mixture_reproduces_the_notebook_data():
 def test_eight_schools_refuses_a_seed():
     with pytest.raises(ValueError, match="fixed"):
         models.get_model("eight_schools_centered").generate_data(seed=3)
+
+
+def test_the_readme_zoo_table_is_the_registrys():
+    """README's model table is generated from models/ (make docs): a model added without it shows here."""
+    from pathlib import Path
+
+    from reporting import zoo
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = zoo.zoo_table()
+    assert zoo.block(table) in readme
+    assert set(table["model"].str.strip("`")) == set(models.model_names()) and len(table) >= 14

@@ -27,7 +27,21 @@ def test_the_notebook_tier_is_the_notebooks_two_runs_at_its_settings():
     assert (gp.tune, gp.draws, gp.chains) == (1000, 250, 4)
     assert (mixture.tune, mixture.draws, mixture.chains) == (500, 125, 2)
     # every other tier samples every case alike, as before
-    assert all(not other.cases and not other.case_settings for name, other in TIERS.items() if name != "notebook")
+    assert all(not other.case_settings for name, other in TIERS.items() if name != "notebook")
+
+
+def test_the_quick_tier_keeps_its_seven_cases_and_the_full_tier_has_every_model():
+    """Models added to the zoo leave the quick tier (its history, make bench's budget) as it was."""
+    from benchmarks.common import QUICK_CASES, model_cases
+
+    import models
+
+    assert model_cases(TIERS["quick"]) == list(QUICK_CASES) and len(QUICK_CASES) == 7
+    for case in QUICK_CASES:
+        spec, size = parse_case(case)
+        assert size == (min(spec.sizes) if spec.sizes else None)
+    full_models = {parse_case(case)[0].name for case in model_cases(TIERS["full"])}
+    assert full_models == set(models.model_names()) and len(full_models) >= 14
 
 
 def test_a_record_of_the_notebook_tier_carries_the_settings_of_its_case(tmp_path):

@@ -31,6 +31,10 @@ from release_history import pypi_upload_times
 BACKENDS = ["numba", "nutpie", "numpyro", "blackjax", "jax", "jaxlib"]
 INDEX = "https://pypi.org/simple"
 HELD = ["psutil", "torch"]
+# jax < 0.5.2 takes etils.epath for importable once etils is (optax brings etils without its epath extra)
+# and fails on "No module named 'importlib_resources'" as soon as a compilation cache dir is set, as
+# the harness sets it (jax-ml/jax#26901): resolved at the cut-off beside the stack, a module and no more.
+HARNESS_NEEDS = ["importlib_resources"]
 # asv's runner and the wheel tools asv builds with: the environment's own, whatever the stack
 KEPT = ["pymc", "pip", "setuptools", "wheel", "asv-runner", "build", "pyproject-hooks"]
 
@@ -92,7 +96,7 @@ def resolve(wheel: Path, cutoff: str, backends: list[str]) -> tuple[dict[str, st
         report = Path(scratch) / "report.json"
         run = subprocess.run(
             [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-             "--report", str(report), "--index-url", INDEX, "--uploaded-prior-to", cutoff, str(wheel), *backends],
+             "--report", str(report), "--index-url", INDEX, "--uploaded-prior-to", cutoff, str(wheel), *backends, *HARNESS_NEEDS],
             capture_output=True, text=True, env=_pip_env())
         if run.returncode:
             return None, (run.stderr.strip().splitlines() or ["pip failed"])[-1]

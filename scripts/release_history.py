@@ -13,6 +13,9 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+#: The subject commit_release gives a release's commit ("pymc 6.4.0 (upstream ...)", "nutpie 0.16.11 (PyPI)")
+RELEASE_SUBJECT = re.compile(r"[\w-]+ (\d[\w.+-]*) \(")
+
 
 def git(dest: Path, *args: str, env: dict | None = None) -> str:
     return subprocess.run(
@@ -50,6 +53,8 @@ def append_releases(dest: Path, versions: list[str], author: str, add_release: C
     whole history (those there and those asked for) beside it, then replaces it: every commit gets a
     new hash (scripts/rekey_results.py moves the committed results to them by tag).
     """
+    if (dest / ".git").exists():
+        _own(dest, author)
     have = _releases(dest)
     newest = max(have, key=version_key) if have else None
     if newest and any(v not in have and version_key(v) < version_key(newest) for v in versions):
@@ -71,12 +76,32 @@ def _releases(dest: Path) -> list[str]:
     return [tag[1:] for tag in git(dest, "tag", "--list", "v*").split()] if (dest / ".git").exists() else []
 
 
+def _own(dest: Path, author: str) -> None:
+    # The author is part of every hash: the machine's own git identity would move them.
+    git(dest, "config", "user.name", author)
+    git(dest, "config", "user.email", f"{author}@localhost")
+    _restore_tags(dest)
+
+
+def _restore_tags(dest: Path) -> None:
+    """Tag again the release commits whose tags were lost (a copy of the folder without .git/refs/tags).
+
+    Without this, every release would be committed once more on top, under new hashes.
+    """
+    tagged = set(_releases(dest))
+    for line in git(dest, "log", "--branches", "--format=%H %s").splitlines():
+        commit, _, subject = line.partition(" ")
+        match = RELEASE_SUBJECT.match(subject)
+        if match and match.group(1) not in tagged:
+            git(dest, "tag", f"v{match.group(1)}", commit)
+            print(f"v{match.group(1)}: {commit} (tag restored)")
+
+
 def _append(dest: Path, versions: list[str], author: str, add_release: Callable[[Path, str], None]) -> None:
     if not (dest / ".git").exists():
         dest.mkdir(parents=True, exist_ok=True)
         git(dest, "init", "--quiet", "--initial-branch=main")
-        git(dest, "config", "user.name", author)
-        git(dest, "config", "user.email", f"{author}@localhost")
+    _own(dest, author)
     have = set(_releases(dest))
     for version in sorted(set(versions) - have, key=version_key):
         add_release(dest, version)

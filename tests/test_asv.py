@@ -89,6 +89,15 @@ def test_nutpie_release_history_pins_one_release_per_commit(tmp_path):
     assert 'dependencies = ["nutpie==0.16.10"]' in git("show", "v0.16.10:pyproject.toml")
     assert git("log", "-1", "--format=%cs", "v0.16.11") == "2026-06-30"  # its PyPI upload
     before = git("rev-parse", "v0.16.10")
+    # a copy of the folder that lost its tags, on a machine with another git identity: the tags come back
+    # from the commits' subjects and nothing is committed again (that would move every hash)
+    both = git("rev-parse", "v0.16.10", "v0.16.11")
+    git("tag", "-d", "v0.16.10", "v0.16.11")
+    git("config", "--unset", "user.name")
+    again = subprocess.run([sys.executable, "scripts/build_nutpie_history.py", str(history), "0.16.10", "0.16.11"],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0 and again.stdout.count("(tag restored)") == 2, again.stderr
+    assert git("rev-parse", "v0.16.10", "v0.16.11") == both and len(git("log", "--format=%H", "main").split()) == 2
     older = subprocess.run([sys.executable, "scripts/build_nutpie_history.py", str(history), "0.16.9"],
                            capture_output=True, text=True, cwd=ROOT)
     assert older.returncode == 0 and "rebuilding all 3 in order" in older.stdout, older.stderr

@@ -148,10 +148,12 @@ bench: asv-config machine
 	$(MAKE) --no-print-directory versions summary publish
 
 # The suite over a range of PyMC commits (asv syntax; ALL = every release in the mirror), resumable:
-# benchmarks that already have results for a commit are skipped.
+# benchmarks that already have results for a commit are skipped; RETRY_FAILED=1 runs those that failed again
+# (after a harness fix), keeping the successful ones.
 RANGE ?= ALL
+RETRY_FAILED ?=
 history: history-range asv-config machine
-	$(call quietly,history) $(ASV) run $(ASV_RUN_FLAGS) --skip-existing $(RANGE) || test $$? -eq 2
+	$(call quietly,history) $(ASV) run $(ASV_RUN_FLAGS) --skip-existing$(if $(RETRY_FAILED),-successful) $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
 
 # A RANGE naming no commit of the (already built) history is refused before anything is written.

@@ -102,3 +102,19 @@ def test_reporting_refuses_a_machine_without_results_in_one_line():
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
     assert lines[0].startswith("error: no results for machine 'no-such-host' in results; machines: ")
+
+
+def test_history_runs_again_only_what_failed_when_asked():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def dry_run(*variables):
+        # the asv line is printed before the recursive publish, which needs the page's npm packages
+        result = subprocess.run(["make", "-n", "history", "RANGE=v6.4.0^!", *variables], capture_output=True,
+                                text=True, cwd=root)
+        (asv_run,) = [line for line in result.stdout.splitlines() if " run --config " in line]
+        return asv_run
+
+    assert "--skip-existing v6.4.0^!" in dry_run()  # resumes: every recorded result, failed or not, is kept
+    assert "--skip-existing-successful v6.4.0^!" in dry_run("RETRY_FAILED=1")

@@ -58,12 +58,13 @@ def timeout_seconds(results_dir: Path) -> float:
     return float(benchmarks[WALL]["timeout"])
 
 
-def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list[str]) -> tuple[pd.DataFrame, set]:
+def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list[str]) -> tuple[pd.DataFrame, dict]:
     """Per case: minutes, hosts, pieces and timed runs at the timeout, measured on any host (NaN minutes where
-    some piece is not measured anywhere yet); and the (case, backend) pieces that ran into the timeout."""
+    some piece is not measured anywhere yet); and the (case, backend) pieces that ran into the timeout, with
+    their host (from the ledger: asv drops a result whose case has left the tier's grid)."""
     by_machine = {machine: ledger.get(commit, {}) for machine, ledger in ledgers(results_dir).items()}
     timeout = timeout_seconds(results_dir)
-    rows, timed_out = [], set()
+    rows, timed_out = [], {}
     for case in cases:
         whole = next(((machine, found) for machine, cases_of in by_machine.items()
                       if (found := case_measured(cases_of.get(case), backends)) and found["pieces"] == 1), None)
@@ -75,7 +76,8 @@ def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list
         for machine, cases_of in by_machine.items():
             for backend, piece in pieces_measured(cases_of.get(case), backends).items():
                 chosen.setdefault(backend, (machine, piece))
-        timed_out |= {(case, backend) for backend, (_, piece) in chosen.items() if piece["seconds"] >= timeout}
+        timed_out |= {(case, backend): host_of(machine) for backend, (machine, piece) in chosen.items()
+                      if piece["seconds"] >= timeout}
         hosts = sorted({host_of(machine) for machine, _ in chosen.values()})
         seconds = sum(piece["seconds"] for _, piece in chosen.values())
         rows.append({"case": case, "minutes": seconds / 60 if len(chosen) == len(backends) else math.nan,
@@ -85,11 +87,26 @@ def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list
     return pd.DataFrame(rows), timed_out
 
 
-def timed_runs(frame: pd.DataFrame, cases: list[str], timed_out: set) -> pd.DataFrame:
+def ran(results_dir: Path, commit: str) -> set[tuple[str, str, str | None]]:
+    """(case, machine, backend) of every measured ledger piece at a commit, backend None for a whole case."""
+    found = set()
+    for machine, ledger in ledgers(results_dir).items():
+        for case, entry in ledger.get(commit, {}).items():
+            if "backends" not in entry:
+                found |= {(case, machine, None)} if entry["exit"] in MEASURED else set()
+            found |= {(case, machine, backend) for backend in pieces_measured(entry, list(entry.get("backends", {})))}
+    return found
+
+
+def timed_runs(frame: pd.DataFrame, cases: list[str], timed_out: dict, ran_pieces: set) -> pd.DataFrame:
     """Median seconds of the timed run per (case, backend) (one commit's rows), from the first host in name
-    order that has a value, the host named where it is not the first; 'failed (hosts)' where every host failed,
-    'timed out (hosts)' where that (case, backend) is in `timed_out`."""
+    order that has a value, the host named where it is not the first; 'failed (hosts)' where every host that ran
+    it failed, 'timed out (host)' where that (case, backend) is in `timed_out`. A case a host has not run yet
+    has no result there, though asv records one as failed: only `ran_pieces` (see `ran`) count as failures."""
     frame = frame[(frame["benchmark"] == WALL) & frame["status"].isin(["ok", "failed"])]
+    was_run = [(case, machine, None) in ran_pieces or (case, machine, backend) in ran_pieces
+               for case, machine, backend in zip(frame["model"], frame["machine"], frame["backend"])]
+    frame = frame[(frame["status"] == "ok").to_numpy() | pd.Series(was_run, dtype=bool).to_numpy()]
     first_machine = min(frame["machine"], default="")
     table = {}
     for (case, backend), group in frame.sort_values("machine").groupby(["model", "backend"], sort=False):
@@ -100,6 +117,8 @@ def timed_runs(frame: pd.DataFrame, cases: list[str], timed_out: set) -> pd.Data
         else:
             outcome = "timed out" if (case, backend) in timed_out else "failed"
             table[(case, backend)] = f"{outcome} ({', '.join(host_of(machine) for machine in group['machine'])})"
+    for (case, backend), host in timed_out.items():
+        table.setdefault((case, backend), f"timed out ({host})")
     series = pd.Series(table, dtype=object)
     if series.empty:
         return pd.DataFrame()
@@ -129,5 +148,5 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
                   + (f"; not yet whole: {', '.join(missing['case'])}" if len(missing) else "") + ". A piece at the "
                   f"timeout holds a timed run that asv stopped at {timeout_seconds(results_dir):.0f} s (recorded as "
                   "failed).", "", "Median timed run per case and backend (seconds; the host in brackets where it is "
-                  "not the first in name order):", "", to_markdown(timed_runs(rows, cases, timed_out)), ""]
+                  "not the first in name order):", "", to_markdown(timed_runs(rows, cases, timed_out, ran(results_dir, commit))), ""]
     return f"{START}\n" + "\n".join(lines).rstrip() + f"\n{END}"

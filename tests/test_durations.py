@@ -63,7 +63,7 @@ def test_a_case_measured_in_pieces_on_two_hosts_counts_once_every_backend_is_in(
     assert rows.loc["whole", "minutes"] == 1.0 and rows.loc["whole", "pieces"] == "whole"
     # a on the first host (name order), b on the second: 120 + 3600 s, one piece at the timeout
     assert rows.loc["split", "minutes"] == 62.0 and rows.loc["split", "measured on"] == "amd-epyc + intel-xeon"
-    assert rows.loc["split", "pieces at the timeout"] == 1 and timed_out == {("split", "b")}
+    assert rows.loc["split", "pieces at the timeout"] == 1 and timed_out == {("split", "b"): "intel-xeon"}
     # asv itself failed on b (exit 1): the case is not whole
     assert math.isnan(rows.loc["half", "minutes"]) and rows.loc["half", "pieces"] == "1 of 2 backends"
 

@@ -148,5 +148,6 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
                   + (f"; not yet whole: {', '.join(missing['case'])}" if len(missing) else "") + ". A piece at the "
                   f"timeout holds a timed run that asv stopped at {timeout_seconds(results_dir):.0f} s (recorded as "
                   "failed).", "", "Median timed run per case and backend (seconds; the host in brackets where it is "
-                  "not the first in name order):", "", to_markdown(timed_runs(rows, cases, timed_out, ran(results_dir, commit))), ""]
+                  "not the first in name order):", "",
+                  to_markdown(timed_runs(rows, cases, timed_out, ran(results_dir, commit))), ""]
     return f"{START}\n" + "\n".join(lines).rstrip() + f"\n{END}"

@@ -96,7 +96,8 @@ def resolve(wheel: Path, cutoff: str, backends: list[str]) -> tuple[dict[str, st
         report = Path(scratch) / "report.json"
         run = subprocess.run(
             [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-             "--report", str(report), "--index-url", INDEX, "--uploaded-prior-to", cutoff, str(wheel), *backends, *HARNESS_NEEDS],
+             "--report", str(report), "--index-url", INDEX, "--uploaded-prior-to", cutoff, str(wheel), *backends,
+             *HARNESS_NEEDS],
             capture_output=True, text=True, env=_pip_env())
         if run.returncode:
             return None, (run.stderr.strip().splitlines() or ["pip failed"])[-1]

@@ -72,3 +72,22 @@ def test_the_readme_states_the_minutes_of_make_bench_as_the_generator_writes_the
     table = durations.folders_table([ROOT / "results", ROOT / "results-notebook"], TAGS)
     assert durations.readme_block(table) in (ROOT / "README.md").read_text(), "README.md is stale: run make docs"
     assert "PyMC 6.4.0" in durations.readme_block(table)  # the newest release measured on today's stack
+
+
+def test_a_case_a_host_has_not_run_is_no_failure_and_a_timeout_outlives_its_dropped_result():
+    import pandas as pd
+
+    from reporting import full_tier
+
+    amd, intel = "x86_64-2cpu-24GB-amd-epyc-full", "x86_64-2cpu-24GB-intel-xeon-full"
+    row = lambda model, backend, machine, status, value=None: {  # noqa: E731
+        "benchmark": full_tier.WALL, "model": model, "backend": backend, "machine": machine, "status": status,
+        "value": value}
+    frame = pd.DataFrame([row("new", "a", intel, "ok", 2.0), row("new", "b", intel, "failed"),
+                          row("later", "a", intel, "failed"), row("old", "a", amd, "failed")])
+    ran = {("new", intel, None), ("old", amd, "a")}  # "later" is in the grid, not yet run: asv wrote it as failed
+    # "old"'s b timed out on the Intel host, whose result asv dropped when "old" left the tier's grid
+    table = full_tier.timed_runs(frame, ["new", "later", "old"], {("old", "b"): "intel-xeon"}, ran)
+    assert table.loc["new", "a"] == "2.0 (intel-xeon)" and table.loc["new", "b"] == "failed (intel-xeon)"
+    assert "later" not in table.index
+    assert table.loc["old", "a"] == "failed (amd-epyc)" and table.loc["old", "b"] == "timed out (intel-xeon)"

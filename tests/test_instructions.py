@@ -19,8 +19,12 @@ def test_the_total_is_the_dumps_totals_line():
 
 @pytest.mark.skipif(instructions.unavailable() is not None, reason=str(instructions.unavailable()))
 def test_a_count_repeats_within_the_review_tolerance():
+    # The review counts after its rounds, with PyTensor's and Numba's caches warm. The first count of a fresh
+    # clone compiles and writes them, and its evaluations took 1.2 % more instructions (54,461 against
+    # 53,841 on the Intel host, 2026-12-05): warm them first, as the review does.
+    cold = instructions.count("eight_schools_noncentered", None, "pymc-numba", evaluations=5)
     counts = [instructions.count("eight_schools_noncentered", None, "pymc-numba", evaluations=5) for _ in range(2)]
-    assert min(counts) > 10_000  # a logp+gradient of ten parameters, not an empty region
+    assert min(counts + [cold]) > 10_000  # a logp+gradient of ten parameters, not an empty region
     assert max(counts) / min(counts) - 1 < compare.INSTRUCTION_TOLERANCE
 
 

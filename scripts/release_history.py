@@ -101,7 +101,7 @@ def _append(dest: Path, versions: list[str], author: str, add_release: Callable[
     if not (dest / ".git").exists():
         dest.mkdir(parents=True, exist_ok=True)
         git(dest, "init", "--quiet", "--initial-branch=main")
-    _own(dest, author)
+        _own(dest, author)  # an existing history was owned by append_releases already
     have = set(_releases(dest))
     for version in sorted(set(versions) - have, key=version_key):
         add_release(dest, version)

@@ -274,6 +274,12 @@ REVIEW_ADJACENT ?= 10
 # from the other side's (about twice as precise a case for less machine time, measured in one session: docs/review.md);
 # the tracked metrics still come from asv, once a side. REVIEW_SAMPLING_ADJACENT= (empty): in asv's rounds instead.
 REVIEW_SAMPLING_ADJACENT ?= 8
+# Each adjacent phase starts no round (past its first three) that would end later than these minutes after the
+# phase began, its builds included; the report says where one stopped. With asv's rounds (REVIEW_MINUTES) and the
+# tracked metrics they keep a review within 45 minutes: about 10 minutes for those on the AMD EPYC host, 7.5 on
+# the Intel Xeon host, whose adjacent rounds at their default count took 17.5 and 40 minutes (docs/review.md, aa-13).
+REVIEW_ADJACENT_MINUTES ?= 12
+REVIEW_SAMPLING_MINUTES ?= 26
 # With REVIEW_ADJACENT the gradient is timed there only: asv's rounds would add minutes for a noisier figure.
 REVIEW_ROUND_KINDS = $(if $(REVIEW_ADJACENT),,|gradient)$(if $(and $(REVIEW_SAMPLING),$(if $(REVIEW_SAMPLING_ADJACENT),,1)),|sampling\.Sampling)$(if $(REVIEW_COMPILE),|compile\.CompileWarm)
 REVIEW_TIMED = --bench "^canary\." $(if $(REVIEW_ROUND_KINDS),--bench "^($(patsubst |%,%,$(REVIEW_ROUND_KINDS)))\..*$(REVIEW_PAIRS)")
@@ -307,17 +313,20 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	  || { echo "error: $$r is not a revision in $(REPO_DIR)" >&2; exit 2; }; done
 	@test "$(ROUNDS)" -ge 3 2>/dev/null || { echo "error: ROUNDS=$(ROUNDS): a review needs at least 3 rounds a side" >&2; exit 2; }
 	@test "$(MAX_ROUNDS)" -ge "$(ROUNDS)" 2>/dev/null || { echo "error: MAX_ROUNDS=$(MAX_ROUNDS): must be a whole number of at least ROUNDS=$(ROUNDS)" >&2; exit 2; }
-	@awk 'BEGIN { exit !("$(REVIEW_MINUTES)" + 0 > 0) }' || { echo "error: REVIEW_MINUTES=$(REVIEW_MINUTES): must be a positive number of minutes" >&2; exit 2; }
+	@for m in REVIEW_MINUTES=$(REVIEW_MINUTES) REVIEW_ADJACENT_MINUTES=$(REVIEW_ADJACENT_MINUTES) REVIEW_SAMPLING_MINUTES=$(REVIEW_SAMPLING_MINUTES); do \
+	  awk -v m="$${m#*=}" 'BEGIN { exit !(m ~ /^[0-9]*\.?[0-9]+$$/ && m + 0 > 0) }' \
+	  || { echo "error: $$m: must be a positive number of minutes" >&2; exit 2; }; done
 	@for r in $(BASE) $(HEAD) $(ALSO); do git -C $(REPO_DIR) rev-parse $$r^{commit}; done > $(REVIEW_COMMITS)
 	@mkdir -p $(REVIEW_RESULTS) && date -u +"started %FT%TZ" >> $(REVIEW_RESULTS)/run.txt
 	PATH="$(dir $(PYTHON312)):$$PATH" $(if $(REVIEW_COMPILE),PMB_COMPILE_ROUNDS=1) $(PY) scripts/review_rounds.py --asv $(VENV)/bin/asv --commits $(REVIEW_COMMITS) \
 	  --results $(REVIEW_RESULTS) --machine $(MACHINE) --rounds $(ROUNDS) --minutes $(REVIEW_MINUTES) \
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
 	$(if $(REVIEW_ADJACENT),$(PY) scripts/adjacent_pairs.py --repo $(REPO_DIR) --commits $(REVIEW_COMMITS) \
-	  --rounds $(REVIEW_ADJACENT) --out $(REVIEW_RESULTS)/adjacent_pairs.json \
+	  --rounds $(REVIEW_ADJACENT) --minutes $(REVIEW_ADJACENT_MINUTES) --out $(REVIEW_RESULTS)/adjacent_pairs.json \
 	  --backends $(REVIEW_BACKENDS))
 	$(if $(and $(REVIEW_SAMPLING),$(REVIEW_SAMPLING_ADJACENT)),$(PY) scripts/adjacent_pairs.py --metric sampling --repo $(REPO_DIR) \
-	  --commits $(REVIEW_COMMITS) --rounds $(REVIEW_SAMPLING_ADJACENT) --out $(REVIEW_RESULTS)/adjacent_sampling.json \
+	  --commits $(REVIEW_COMMITS) --rounds $(REVIEW_SAMPLING_ADJACENT) --minutes $(REVIEW_SAMPLING_MINUTES) \
+	  --out $(REVIEW_RESULTS)/adjacent_sampling.json \
 	  --backends $(REVIEW_BACKENDS))
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)

@@ -21,6 +21,7 @@ SAMPLING = "adjacent.sampling"
 SAMPLING_FILE = "adjacent_sampling.json"
 SAMPLING_KIND = "sampling, adjacent processes"
 FILES = {ADJACENT: FILE, SAMPLING: SAMPLING_FILE}  # benchmark -> its file
+KINDS = {ADJACENT: KIND, SAMPLING: SAMPLING_KIND}
 
 
 def _full(commits: list[str], commit: str) -> str | None:
@@ -64,3 +65,15 @@ def review_pairs(results_dir: Path, base: str, head: str) -> pd.DataFrame:
     found = [pairs(json.loads(path.read_text()), base, head, benchmark) for benchmark, name in FILES.items()
              if (path := Path(results_dir) / name).exists()]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+def budget_stops(results_dir: Path) -> list[str]:
+    """Where the adjacent rounds stopped short of their number at their budget (scripts/adjacent_pairs.py --minutes)."""
+    notes = []
+    for benchmark, name in FILES.items():
+        path = Path(results_dir) / name
+        stopped = json.loads(path.read_text()).get("stopped") if path.exists() else None
+        if stopped:
+            notes.append(f"{KINDS[benchmark]}: {stopped['rounds']} of the {stopped['planned']} rounds asked for; one "
+                         f"more would have passed its budget of {stopped['minutes']:g} min")
+    return notes

@@ -31,7 +31,7 @@ import json
 import math
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -490,6 +490,7 @@ class PairedReview:
     split: pd.DataFrame  # where a sampling run's time went
     canary: stats.Estimate | None
     posterior: pd.DataFrame  # reference errors against their tolerance
+    budget_stops: list[str] = field(default_factory=list)  # adjacent rounds cut short by their budget
 
 
 def _ratio_text(ratio: float, low: float, high: float) -> str:
@@ -542,6 +543,9 @@ def _paired_intro(review: PairedReview) -> list[str]:
                   f"adjusted over this report's {len(speed) + len(aggregates)} tests (Benjamini-Hochberg), is "
                   f"below {stats.FDR} and the change is at least {stats.BENCHMARK_FLOOR:.0%} (a benchmark; "
                   f"{stats.FLOOR:.0%} for a family aggregate)."]
+    if review.budget_stops:
+        parts += ["", "Cut short by the review's budget (fewer rounds: a larger smallest detectable change below): "
+                      + "; ".join(review.budget_stops) + "."]
     if review.canary is not None:
         c = review.canary
         moved = abs(c.ratio - 1) >= stats.FLOOR and (c.low > 1 or c.high < 1)
@@ -730,6 +734,8 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
     review = paired_review(pairs)
+    if review is not None:
+        review = replace(review, budget_stops=adjacent.budget_stops(results_dir))
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
         single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]

@@ -1,7 +1,7 @@
 """The gradient micro-benchmark (or the sampling run) with the review's sides measured in adjacent processes.
 
     python scripts/adjacent_pairs.py --repo DIR --commits FILE --out OUT.json [--rounds 12]
-        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling]
+        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M]
                                                           (run with .venv's python; make continuous REVIEW_ADJACENT=N)
 
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
@@ -17,7 +17,9 @@ benchmarks/sampling.py does: asv's rounds put a side's sampling runs minutes apa
 a shift of the host over those minutes falls on every benchmark of one side alike. A pair that cannot
 run on a side is left out of the samples, with each failing side's reason (a side not named ran). The
 samples are written to OUT.json after every round, and a run stopped part way resumes from the rounds it wrote;
-reporting/adjacent.py pairs them for the review.
+reporting/adjacent.py pairs them for the review. With --minutes M it starts no round (beyond the first three) that
+would end, at the pace of the last round, more than M minutes after it began (the sides' builds included), and
+OUT.json says where it stopped: a review on a slow host keeps its budget and says what it gave up for it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import BACKEND_NAMES, model_cases, sampled_cases, write_json_atomically  # noqa: E402
 
+MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
 CHILD = """
 import sys
@@ -89,6 +92,14 @@ def measure(metric: str, backend: str, cases: list[str], site: Path) -> dict[str
     return {case: values.get(case, ended) for case in cases}
 
 
+def out_of_time(minutes: float | None, elapsed: float, last_round: float | None, rounds_done: int) -> bool:
+    """Whether one more round, at the pace of the last, would end past the budget (never before MIN_ROUNDS rounds,
+    nor before this run has timed a round of its own)."""
+    if minutes is None or last_round is None or rounds_done < MIN_ROUNDS:
+        return False
+    return elapsed + last_round > 60 * minutes
+
+
 def resumed(out: Path, metric: str, commits: list[str], samples: dict) -> int:
     """Rounds of an earlier run of the same metric and commits kept in `samples` (a round cut short dropped); how many."""
     earlier = json.loads(out.read_text()) if out.exists() else {}
@@ -112,9 +123,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cases", nargs="+")
     parser.add_argument("--metric", choices=["gradient", "sampling"], default="gradient",
                         help="the gradient micro-benchmark, or the quick tier's sampling run (the tier's sampled cases)")
+    parser.add_argument("--minutes", type=float, default=None,
+                        help="start no round past the first three that would end later than this after the start")
     args = parser.parse_args(argv)
-    if args.rounds < 3:
-        parser.error(f"--rounds {args.rounds}: at least 3 (the first is not judged)")
+    if args.rounds < MIN_ROUNDS:
+        parser.error(f"--rounds {args.rounds}: at least {MIN_ROUNDS} (the first is not judged)")
+    if args.minutes is not None and not args.minutes > 0:
+        parser.error(f"--minutes {args.minutes:g}: must be a positive number of minutes")
     if args.backends == ["all"]:
         args.backends = list(BACKEND_NAMES)
     unknown = [backend for backend in args.backends if backend not in BACKEND_NAMES]
@@ -140,9 +155,16 @@ def main(argv: list[str] | None = None) -> int:
     if done >= args.rounds:
         print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
         return 0
+    began, last_round = time.monotonic(), None
     with tempfile.TemporaryDirectory(prefix="pmb-sides-") as scratch:
         sites = {commit: install(args.repo, commit, Path(scratch) / commit) for commit in commits}
         for round_ in range(done, args.rounds):
+            if out_of_time(args.minutes, time.monotonic() - began, last_round, round_):
+                stopped = {"minutes": args.minutes, "rounds": round_, "planned": args.rounds}
+                write_json_atomically(args.out, {**json.loads(args.out.read_text()), "stopped": stopped})
+                print(f"adjacent pairs: stopped after {round_} of {args.rounds} rounds: one more would pass the "
+                      f"budget of {args.minutes:g} min", flush=True)
+                break
             started = time.monotonic()
             for index, backend in enumerate(args.backends):
                 shift = (round_ + index) % len(commits)
@@ -160,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                        "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()}}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)
-            print(f"adjacent pairs: round {round_ + 1}/{args.rounds} ({time.monotonic() - started:.0f} s) written to "
+            last_round = time.monotonic() - started
+            print(f"adjacent pairs: round {round_ + 1}/{args.rounds} ({last_round:.0f} s) written to "
                   f"{args.out}", flush=True)
     return 0
 

@@ -44,7 +44,8 @@ def test_bad_input_names_what_is_valid(tmp_path):
     for extra, message in [(["--commits", str(commits)], "at least a base and a head"),
                            (["--commits", str(commits), "--backends", "stan"], "not backends: stan; valid: pymc"),
                            (["--commits", str(commits), "--cases", "gp_latent-7"], "not model cases: gp_latent-7"),
-                           (["--commits", str(commits), "--rounds", "2"], "at least 3")]:
+                           (["--commits", str(commits), "--rounds", "2"], "at least 3"),
+                           (["--commits", str(commits), "--minutes", "0"], "must be a positive number of minutes")]:
         run = _run(*common, *extra)
         assert run.returncode == 2 and message in run.stderr, run.stderr
     assert not (tmp_path / "out.json").exists()
@@ -73,6 +74,15 @@ def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path
                                                            ("pymc", "discrete_mixture"),
                                                            ("blackjax", "eight_schools_noncentered")]
     assert all(len(rounds) == 3 for rounds in pairs["rounds_base"])  # the first of four rounds is not judged
+    assert adjacent.budget_stops(tmp_path) == []
+    # a budget spent: one round of its own for the pace, then no more, and the file says where it stopped
+    third = _run(*args, "--rounds", "8", "--minutes", "0.001")
+    assert third.returncode == 0 and "stopped after 5 of 8 rounds" in third.stdout, third.stdout + third.stderr[-3000:]
+    measured = json.loads(out.read_text())
+    assert measured["stopped"] == {"minutes": 0.001, "rounds": 5, "planned": 8}
+    assert len(measured["samples"]["pymc"]["eight_schools_noncentered"][head]) == 5
+    assert adjacent.budget_stops(tmp_path) == [f"{adjacent.KIND}: 5 of the 8 rounds asked for; one more would have "
+                                               "passed its budget of 0.001 min"]
 
 
 def test_sampling_runs_are_timed_in_adjacent_processes_and_not_resumed_as_gradients(tmp_path):

@@ -4,8 +4,10 @@ and after how many effective samples a faster backend's compile pays for itself.
     python -m reporting guidance [--results results-full] [--machine M] [--out docs/guidance.md]
                                  [--html DIR]
 
-From one host's results of a tier with the notebook's settings (the full tier by default: every
-model at every size it samples; the notebook tier is the same for its two cases). Per model case,
+From the results of a tier with the notebook's settings (the full tier by default: every model at
+every size it samples; the notebook tier is the same for its two cases), each model from the host that
+measured most of its runs (its newest commit there), so that a model's sizes are ranked on one host and
+a model measured on one host only is still shown; a section per host. Per model case,
 the backends that ran ranked by min bulk ESS per wall second (the worst-sampled parameter, ArviZ's
 ess_bulk, as the harness records it), with the range that asv's 99 % interval of the wall time (the
 tier's 1-3 timed runs) gives it; the ESS comes from one run under a fixed seed, so its own
@@ -27,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reporting import versions
+from reporting import full_tier, versions
 from reporting.pages import replace_block, write_standalone
 from reporting.results import TRACKED, WALL, busiest_machine, result_files, tidy, to_markdown
 
@@ -162,27 +164,54 @@ def size_changes(pairs: pd.DataFrame) -> list[str]:
     return notes
 
 
-def context(results: Path, machine: str | None) -> tuple[pd.DataFrame, dict]:
-    """One host's newest commit of the results, and what to say about it (host, date, versions)."""
-    frame = tidy(result_files(results, machine))
-    if frame.empty:
-        raise SystemExit(f"no asv results in {results}")
-    machine = busiest_machine(frame, machine)
+def model_name(cases: pd.Series) -> pd.Series:
+    """A model case's model: gp_latent-50 -> gp_latent."""
+    return cases.str.replace(r"-\d+$", "", regex=True)
+
+
+def _host(frame: pd.DataFrame, machine: str, recorded: dict, results: Path) -> tuple[pd.DataFrame, dict]:
+    """One host's newest commit of `frame`, and what to say about it (host, date, versions, the ledger's measured
+    pieces where it keeps one)."""
     frame = frame[frame["machine"] == machine]
     commit = frame.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
     frame = frame[frame["commit"] == commit]
-    recorded = versions.load(results)
-    about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded),
+    ran = {(case, backend) for case, host, backend in full_tier.ran(results, commit) if host == machine}
+    about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded), "ran": ran or None,
              "measured": f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
              "versions": versions.listed(recorded.get(commit, {}))}
     return frame, about
 
 
-def block(frame: pd.DataFrame, about: dict) -> str:
+def context(results: Path, machine: str | None) -> list[tuple[pd.DataFrame, dict]]:
+    """Per host (the named one only, if given): its newest commit's rows of the models it measured most runs of
+    (ties: the one measured later), and what to say about it; the host with most models first."""
+    frame = tidy(result_files(results, machine))
+    if frame.empty:
+        raise SystemExit(f"no asv results in {results}")
+    recorded = versions.load(results)
+    if machine is not None:
+        return [_host(frame, busiest_machine(frame, machine), recorded, results)]
+    hosts = [_host(frame, host, recorded, results) for host in frame["machine"].unique()]
+    timed = pd.concat([rows[(rows["benchmark"] == WALL) & (rows["status"] == "ok")] for rows, _ in hosts])
+    if timed.empty:
+        raise SystemExit(f"no timed run measured ok in {results}")
+    counts = (timed.assign(name=model_name(timed["model"])).groupby(["name", "machine"])
+              .agg(runs=("value", "size"), last=("run", "max")).reset_index()
+              .sort_values(["runs", "last"], ascending=False, kind="stable").drop_duplicates("name"))
+    owner = dict(zip(counts["name"], counts["machine"]))
+    groups = [(rows[model_name(rows["model"]).map(owner) == about["machine"]], about) for rows, about in hosts]
+    groups = [(rows, about) for rows, about in groups if not rows.empty]
+    return sorted(groups, key=lambda group: -group[0]["model"].nunique())
+
+
+def _host_line(about: dict) -> str:
+    return (f"Measured on {about['machine']}, {about['label']} (commit {about['commit'][:8]}), "
+            f"{about['measured']}; {about['versions'] or 'versions not recorded'}.")
+
+
+def _host_block(frame: pd.DataFrame, about: dict) -> list[str]:
     pairs = measured_pairs(frame)
-    parts = [START, "",
-             f"Measured on {about['machine']}, {about['label']} (commit {about['commit'][:8]}), "
-             f"{about['measured']}; {about['versions'] or 'versions not recorded'}.", "",
+    parts = ["", f"## On the {full_tier.host_of(about['machine'])} host", "", _host_line(about), "",
              "**First place by model case**", ""]
     firsts = agreeing(pairs).sort_values("rate", ascending=False).drop_duplicates("model").set_index("model")
     for case in sorted(pairs["model"].unique()):
@@ -193,40 +222,58 @@ def block(frame: pd.DataFrame, about: dict) -> str:
         row = firsts.loc[case]
         parts.append(f"- {case}: {first_place(pairs, case)}, {row.rate:.3g} min ESS/s"
                      + (f"; its min ESS, {row.min_ess:.0f}, is too few to rank by" if row.min_ess < RELIABLE_ESS else ""))
-    parts += ["", "**The first place from one size to the next**", ""] + [f"- {note}" for note in size_changes(pairs)]
+    changes = size_changes(pairs) or ["none to compare: one size of each model measured here"]
+    parts += ["", "**The first place from one size to the next**", ""] + [f"- {note}" for note in changes]
     for case in sorted(pairs["model"].unique()):
         parts += ["", f"### {case}", "", to_markdown(ranking(pairs, case))]
-    not_run = frame[(frame["benchmark"] == WALL) & (frame["status"] != "ok") & (frame["status"] != "skipped")]
+    wall = frame[frame["benchmark"] == WALL].sort_values(["backend", "model"])
+    if about["ran"] is not None:  # asv records a case the tier has not run yet as failed: the ledger knows better
+        wall = wall[[(case, None) in about["ran"] or (case, backend) in about["ran"]
+                     for case, backend in zip(wall["model"], wall["backend"])]]
+    not_run = wall[(wall["status"] != "ok") & (wall["status"] != "skipped")]
     if len(not_run):
-        parts += ["", "**Failed** (no number; their reasons are in the results and the dashboards): "
+        parts += ["", "**Failed** (no number; their reasons are in the results and the dashboards, pymc-pytorch's "
+                  "explained below): "
                   + "; ".join(f"{row.model} / {row.backend}" for row in not_run.sort_values(["model", "backend"])
                               .itertuples())]
+    skipped = wall[wall["status"] == "skipped"].groupby("backend")["model"].apply(", ".join)
+    if len(skipped):
+        parts += ["", "**No timed run** (the backend cannot run the model and the harness skipped it, or the run did "
+                  "not select the pair; pymc-pytorch's explained below): " + "; ".join(f"{backend}: {cases}" for backend, cases in skipped.items())]
+    return parts
+
+
+def block(groups: list[tuple[pd.DataFrame, dict]]) -> str:
+    parts = [START]
+    for frame, about in groups:
+        parts += _host_block(frame, about)
     return "\n".join(parts + ["", END])
 
 
 def write(results: Path, machine: str | None, out: Path) -> str:
-    text = block(*context(results, machine))
+    text = block(context(results, machine))
     out.write_text(replace_block(out.read_text(), START, END, text, str(out)))
     return text
 
 
 def write_html(results: Path, machine: str | None, html_dir: Path) -> Path:
     """html/guidance.html: the same tables, for the landing page."""
-    frame, about = context(results, machine)
-    pairs = measured_pairs(frame)
-    sections = [f"<h2 id=\"{html.escape(case)}\">{html.escape(case)}</h2>\n" + ranking(pairs, case).to_html(border=0)
-                for case in sorted(pairs["model"].unique())]
-    notes = "".join(f"<li>{html.escape(note)}</li>" for note in size_changes(pairs))
-    body = (
-        f"<p>Measured on {html.escape(about['machine'])}, {html.escape(about['label'])} "
-        f"(commit {about['commit'][:8]}), {html.escape(about['measured'])}; {html.escape(about['versions'])}. "
-        "Ranked by min bulk ESS per wall second; the range is that of asv's 99 % interval of the wall time "
+    body = [
+        "<p>Ranked by min bulk ESS per wall second; the range is that of asv's 99 % interval of the wall time "
         f"(the ESS is one run's, fixed seed); a run whose max R-hat is above {CONVERGED_RHAT} (its chains disagree) is "
         "ranked but not called first. Break-even: effective samples after which a backend's longer "
-        "compile has paid for itself against the next in the ranking.</p>"
-        f"<h2>The first place from one size to the next</h2><ul>{notes}</ul>" + "\n".join(sections))
+        "compile has paid for itself against the next in the ranking. Each model is shown from the host that "
+        "measured most of its runs.</p>"]
+    for frame, about in context(results, machine):
+        pairs = measured_pairs(frame)
+        sections = [f"<h3 id=\"{html.escape(case)}\">{html.escape(case)}</h3>\n" + ranking(pairs, case).to_html(border=0)
+                    for case in sorted(pairs["model"].unique())]
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in size_changes(pairs))
+        body.append(f"<h2>On the {html.escape(full_tier.host_of(about['machine']))} host</h2>"
+                    f"<p>{html.escape(_host_line(about))}</p>"
+                    f"<h3>The first place from one size to the next</h3><ul>{notes}</ul>" + "\n".join(sections))
     title = "Which backend for which model"
-    return write_standalone(html_dir / "guidance.html", title, title, body)
+    return write_standalone(html_dir / "guidance.html", title, title, "\n".join(body))
 
 
 def main(args) -> int:

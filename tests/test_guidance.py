@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_committed_guidance_block_is_what_the_generator_writes():
     page = (ROOT / "docs" / "guidance.md").read_text()
-    assert guidance.block(*guidance.context(ROOT / "results-full", None)) in page, \
+    assert guidance.block(guidance.context(ROOT / "results-full", None)) in page, \
         "docs/guidance.md is stale: run make docs"
 
 

@@ -41,7 +41,7 @@ SHARED_FAMILY = "pymc-*"  # the family whose sampling aggregate a slower NUTS st
 README = ROOT / "README.md"
 README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
 # The reviews README.md summarizes: the default review of two commits, as a pull request gets it
-README_REVIEWS = ("aa-12", "aa-13", "inject-step10-default")
+README_REVIEWS = ("aa-12", "aa-13", "inject-step10-default", "inject-step10-budget")
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark (or the sampling runs) with the sides' processes
 # adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
@@ -57,7 +57,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261205T0750": (("aa^", "inject-step5"), "backend"),
             "20261205T0937": (("aa^", "aa"), "backend"),
             "20261205T1114": (("aa^", "inject-step10"), "backend"),
-            "20261205T1224": (("aa^", "aa"), "backend")}
+            "20261205T1224": (("aa^", "aa"), "backend"),
+            "20261205T1636": (("aa^", "inject-step10"), "backend")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -130,6 +131,9 @@ REVIEWS = [
              "a pull request gets it", AMD),
     Evidence("aa-13", "20261205T1224", "aa^", "aa", "A/A, the default review since 2026-12-05 (the sampling runs in 8 "
              "rounds and the gradient in 10 of adjacent processes) on the Intel Xeon host, timed end to end"),
+    Evidence("inject-step10-budget", "20261205T1636", "aa^", "inject-step10", "10 % slower leapfrog step; the default "
+             "review with each adjacent phase held to its minutes (REVIEW_ADJACENT_MINUTES=12, REVIEW_SAMPLING_MINUTES=26) "
+             "on the Intel Xeon host, timed end to end"),
 ]
 
 

@@ -275,9 +275,9 @@ REVIEW_ADJACENT ?= 10
 # the tracked metrics still come from asv, once a side. REVIEW_SAMPLING_ADJACENT= (empty): in asv's rounds instead.
 REVIEW_SAMPLING_ADJACENT ?= 8
 # Each adjacent phase starts no round (past its first three) that would end later than these minutes after the
-# phase began, its builds included; the report says where one stopped. With asv's rounds (REVIEW_MINUTES) and the
-# tracked metrics they keep a review within 45 minutes: about 10 minutes for those on the AMD EPYC host, 7.5 on
-# the Intel Xeon host, whose adjacent rounds at their default count took 17.5 and 40 minutes (docs/review.md, aa-13).
+# phase began, its builds included; the report says where one stopped. asv's rounds and the tracked metrics took
+# about 10 minutes of a review on the AMD EPYC host and 7.5 on the Intel Xeon host, whose adjacent rounds took 17.5
+# and 40 at their counts (aa-13, 65 min); with these budgets its review took 40 (docs/review.md: within 45).
 REVIEW_ADJACENT_MINUTES ?= 12
 REVIEW_SAMPLING_MINUTES ?= 26
 # With REVIEW_ADJACENT the gradient is timed there only: asv's rounds would add minutes for a noisier figure.

@@ -734,10 +734,9 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
     review = paired_review(pairs)
-    if review is not None:
-        review = replace(review, budget_stops=adjacent.budget_stops(results_dir))
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
+        review = replace(review, budget_stops=adjacent.budget_stops(results_dir))
         single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]
     return render(base, head, speed_changes(single, thresholds.by_family), algorithmic_changes(pairs),
                   status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review,

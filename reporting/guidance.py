@@ -239,7 +239,8 @@ def _host_block(frame: pd.DataFrame, about: dict) -> list[str]:
     skipped = wall[wall["status"] == "skipped"].groupby("backend")["model"].apply(", ".join)
     if len(skipped):
         parts += ["", "**No timed run** (the backend cannot run the model and the harness skipped it, or the run did "
-                  "not select the pair; pymc-pytorch's explained below): " + "; ".join(f"{backend}: {cases}" for backend, cases in skipped.items())]
+                  "not select the pair; pymc-pytorch's explained below): "
+                  + "; ".join(f"{backend}: {cases}" for backend, cases in skipped.items())]
     return parts
 
 

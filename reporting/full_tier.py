@@ -14,6 +14,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reporting.results import WALL, result_files, tidy, to_markdown
@@ -98,15 +99,20 @@ def ran(results_dir: Path, commit: str) -> set[tuple[str, str, str | None]]:
     return found
 
 
+def was_run(frame: pd.DataFrame, ran_pieces: set) -> np.ndarray:
+    """Per row of `frame` (model, machine, backend): whether the ledger's `ran_pieces` (see `ran`) hold its case whole
+    or its (case, backend) piece on its machine."""
+    return np.array([(case, machine, None) in ran_pieces or (case, machine, backend) in ran_pieces
+                     for case, machine, backend in zip(frame["model"], frame["machine"], frame["backend"])], dtype=bool)
+
+
 def timed_runs(frame: pd.DataFrame, cases: list[str], timed_out: dict, ran_pieces: set) -> pd.DataFrame:
     """Median seconds of the timed run per (case, backend) (one commit's rows), from the first host in name
     order that has a value, the host named where it is not the first; 'failed (hosts)' where every host that ran
     it failed, 'timed out (host)' where that (case, backend) is in `timed_out`. A case a host has not run yet
     has no result there, though asv records one as failed: only `ran_pieces` (see `ran`) count as failures."""
     frame = frame[(frame["benchmark"] == WALL) & frame["status"].isin(["ok", "failed"])]
-    was_run = [(case, machine, None) in ran_pieces or (case, machine, backend) in ran_pieces
-               for case, machine, backend in zip(frame["model"], frame["machine"], frame["backend"])]
-    frame = frame[(frame["status"] == "ok").to_numpy() | pd.Series(was_run, dtype=bool).to_numpy()]
+    frame = frame[(frame["status"] == "ok").to_numpy() | was_run(frame, ran_pieces)]
     first_machine = min(frame["machine"], default="")
     table = {}
     for (case, backend), group in frame.sort_values("machine").groupby(["model", "backend"], sort=False):

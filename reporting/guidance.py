@@ -175,7 +175,7 @@ def _host(frame: pd.DataFrame, machine: str, recorded: dict, results: Path) -> t
     frame = frame[frame["machine"] == machine]
     commit = frame.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
     frame = frame[frame["commit"] == commit]
-    ran = {(case, backend) for case, host, backend in full_tier.ran(results, commit) if host == machine}
+    ran = {piece for piece in full_tier.ran(results, commit) if piece[1] == machine}
     about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded), "ran": ran or None,
              "measured": f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
              "versions": versions.listed(recorded.get(commit, {}))}
@@ -228,8 +228,7 @@ def _host_block(frame: pd.DataFrame, about: dict) -> list[str]:
         parts += ["", f"### {case}", "", to_markdown(ranking(pairs, case))]
     wall = frame[frame["benchmark"] == WALL].sort_values(["backend", "model"])
     if about["ran"] is not None:  # asv records a case the tier has not run yet as failed: the ledger knows better
-        wall = wall[[(case, None) in about["ran"] or (case, backend) in about["ran"]
-                     for case, backend in zip(wall["model"], wall["backend"])]]
+        wall = wall[full_tier.was_run(wall, about["ran"])]
     not_run = wall[(wall["status"] != "ok") & (wall["status"] != "skipped")]
     if len(not_run):
         parts += ["", "**Failed** (no number; their reasons are in the results and the dashboards, pymc-pytorch's "

@@ -132,6 +132,47 @@ def timed_runs(frame: pd.DataFrame, cases: list[str], timed_out: dict, ran_piece
                                     columns=[backend for backend in dict.fromkeys(frame["backend"])])
 
 
+PROBE_FILE = "cost-probe.json"
+
+
+def probes(results_dir: Path) -> dict[str, dict]:
+    """machine -> its cost probe (scripts/probe_tier_cost.py), for every machine folder that has one."""
+    return {path.parent.name: json.loads(path.read_text()) for path in sorted(Path(results_dir).glob(f"*/{PROBE_FILE}"))}
+
+
+def probe_lines(results_dir: Path, frame: pd.DataFrame) -> list[str]:
+    """Per probed case: the slowest predicted run, what it was predicted from, whether the tier samples it, and
+    that backend's run as measured since (median of the ok timed runs in `frame`, on the probe's machine)."""
+    lines = []
+    ok = frame[(frame["benchmark"] == WALL) & (frame["status"] == "ok")]
+    for machine, probe in probes(results_dir).items():
+        measured = ok[ok["machine"] == machine].groupby(["model", "backend"])["value"].median()
+        rows = pd.DataFrame(probe["predictions"])
+        slowest = rows.loc[rows.groupby("case", sort=False)["predicted_run_seconds"].idxmax()]
+        table = pd.DataFrame({
+            "case": slowest["case"], "from": slowest["anchor"],
+            "gradient ratio": [_span(rows.loc[rows["case"] == case, "gradient_ratio"]) for case in slowest["case"]],
+            "evaluations ratio": slowest["evaluations_ratio"].round(2),
+            "slowest predicted run (s)": [f"{seconds:.0f} ({backend})" for seconds, backend
+                                          in zip(slowest["predicted_run_seconds"], slowest["backend"])],
+            "sampled": ["yes" if probe["sampled"][case] else "no: gradient only" for case in slowest["case"]],
+            "measured since (s)": [f"{measured[key]:.0f}" if key in measured.index else "-"
+                                   for key in zip(slowest["case"], slowest["backend"])]})
+        versions = ", ".join(f"{name} {version}" for name, version in probe["versions"].items())
+        lines += [f"Runs predicted before their sizes were measured (`scripts/probe_tier_cost.py`, "
+                  f"{host_of(machine)} host, {probe['date']}; {versions}): the measured run of the case's smallest "
+                  "measured size (from), times the ratio of seconds per logp+gradient evaluation (each backend's "
+                  f"own, {', '.join(dict.fromkeys(rows['backend']))}), times the ratio of evaluations a run needs "
+                  f"({probe['counter']}'s, counted at both). A size is sampled where its slowest predicted run is at "
+                  f"most {probe['budget_seconds']} s, a third of the timeout; the others are measured by the "
+                  "gradient and the compiles only.", "", to_markdown(table.set_index("case")), ""]
+    return lines
+
+
+def _span(values: pd.Series) -> str:
+    return f"{values.min():.3g}-{values.max():.3g}" if values.min() != values.max() else f"{values.min():.3g}"
+
+
 def block(results_dir: Path, releases: dict[str, str]) -> str:
     """The full tier's cases, minutes and timed runs at every commit its ledgers hold."""
     results_dir = Path(results_dir)
@@ -156,4 +197,5 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
                   "failed).", "", "Median timed run per case and backend (seconds; the host in brackets where it is "
                   "not the first in name order):", "",
                   to_markdown(timed_runs(rows, cases, timed_out, ran(results_dir, commit))), ""]
+    lines += probe_lines(results_dir, frame)
     return f"{START}\n" + "\n".join(lines).rstrip() + f"\n{END}"

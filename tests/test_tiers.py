@@ -96,3 +96,16 @@ def test_the_quick_tier_compiles_one_case_a_backend_with_empty_caches_and_the_fu
     assert cold_compile_cases(TIERS["quick"]) == ["gp_latent-50"]
     assert cold_compile_cases(TIERS["full"]) == model_cases(TIERS["full"])
     assert cold_compile_cases(TIERS["tiny"]) == cold_compile_cases(TIERS["notebook"]) == []
+
+
+def test_the_full_tier_samples_a_probed_size_only_where_its_predicted_runs_fit_the_budget():
+    """scripts/probe_tier_cost.py predicted the runs of the sizes added later; gradient_only follows its verdicts."""
+    from reporting import full_tier
+
+    probes = full_tier.probes(ROOT / "results-full")
+    assert probes, "no cost probe committed under results-full/"
+    for probe in probes.values():
+        for case, sampled in probe["sampled"].items():
+            slowest = max(row["predicted_run_seconds"] for row in probe["predictions"] if row["case"] == case)
+            assert sampled == (slowest <= probe["budget_seconds"] < TIERS["full"].timeout)
+            assert sampled == (case not in TIERS["full"].gradient_only), case

@@ -178,7 +178,8 @@ def _host(frame: pd.DataFrame, machine: str, recorded: dict, results: Path) -> t
     ran = {piece for piece in full_tier.ran(results, commit) if piece[1] == machine}
     about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded), "ran": ran or None,
              "measured": f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
-             "versions": versions.listed(recorded.get(commit, {}))}
+             "versions": versions.listed(recorded.get(commit, {})),
+             "reasons": versions.load_reasons(results, machine).get(commit, {})}
     return frame, about
 
 
@@ -231,16 +232,32 @@ def _host_block(frame: pd.DataFrame, about: dict) -> list[str]:
         wall = wall[full_tier.was_run(wall, about["ran"])]
     not_run = wall[(wall["status"] != "ok") & (wall["status"] != "skipped")]
     if len(not_run):
-        parts += ["", "**Failed** (no number; their reasons are in the results and the dashboards, pymc-pytorch's "
-                  "explained below): "
-                  + "; ".join(f"{row.model} / {row.backend}" for row in not_run.sort_values(["model", "backend"])
-                              .itertuples())]
-    skipped = wall[wall["status"] == "skipped"].groupby("backend")["model"].apply(", ".join)
+        parts += ["", "**Failed** (no number; pymc-pytorch's failures explained below): "
+                  + gaps(not_run, about["reasons"], "failed")]
+    skipped = wall[wall["status"] == "skipped"]
     if len(skipped):
         parts += ["", "**No timed run** (the backend cannot run the model and the harness skipped it, or the run did "
-                  "not select the pair; pymc-pytorch's explained below): "
-                  + "; ".join(f"{backend}: {cases}" for backend, cases in skipped.items())]
+                  "not select the pair; pymc-pytorch's explained below): " + gaps(skipped, about["reasons"], "skipped")]
     return parts
+
+
+def gaps(rows: pd.DataFrame, reasons: dict, outcome: str) -> str:
+    """'backend on case, case (reason); ...': the pairs that gave no number, grouped by backend and reason: the
+    run's recorded one (versions.collect_reasons), else, for a skip, the harness's reason that the backend cannot
+    run the model before anything is compiled, else 'reason not recorded' (its record stayed on another machine)."""
+    said = [reasons.get(f"{row.model}--{row.backend}", {}).get(outcome)
+            or (outcome == "skipped" and _unsupported(row.model, row.backend)) or "reason not recorded"
+            for row in rows.itertuples()]
+    grouped = rows.assign(reason=said).groupby(["backend", "reason"], sort=True)["model"].apply(
+        lambda cases: ", ".join(sorted(cases)))
+    return "; ".join(f"{backend} on {cases} ({reason})" for (backend, reason), cases in grouped.items())
+
+
+def _unsupported(case: str, backend: str) -> str | None:
+    import models
+    from harness.backends import get_backend
+
+    return get_backend(backend).unsupported_reason(models.get_model(model_name(pd.Series([case]))[0]))
 
 
 def block(groups: list[tuple[pd.DataFrame, dict]]) -> str:

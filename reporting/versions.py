@@ -1,8 +1,9 @@
-"""Which package versions each commit ran with, kept beside asv's results.
+"""Which package versions each commit ran with, and why a run gave no number, kept beside asv's results.
 
 asv records the matrix (the pinned backends) but not what each commit's own requirements pulled in
-(PyTensor, numba, ArviZ). The suite's run records hold them; this copies them into
-results/<machine>/versions.json, so the report and dashboard can label every point with them.
+(PyTensor, numba, ArviZ), and of a skipped or failed benchmark only that it gave no number. The suite's
+run records hold both; this copies them into results/<machine>/versions.json and reasons.json, so the
+report, the dashboard and the guidance can label every point with its versions and every gap with its reason.
 """
 
 from __future__ import annotations
@@ -28,6 +29,34 @@ def collect(records: Path, tier: str, machine_dir: Path) -> dict:
     return known
 
 
+def collect_reasons(records: Path, tier: str, machine_dir: Path) -> dict:
+    """Merge why each skipped or failed sampling run of one tier gave no number (the first line of the record's
+    reason) into machine_dir/reasons.json: commit -> environment -> "case--backend" -> {"skipped"|"failed": ...}."""
+    path = machine_dir / "reasons.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    for record_path in sorted(records.glob(f"*/*/{tier}/*.json")):
+        commit, env = record_path.parts[-4], record_path.parts[-3]
+        record = json.loads(record_path.read_text())
+        outcome = next(((name, record[key]) for key, name in (("skipped", "skipped"), ("failure", "failed"))
+                        if key in record), None)
+        if "started" in record and "metrics" not in record:  # the marker a run that never finished leaves
+            outcome = ("failed", f"did not finish: killed at the {record['started']['timeout']:g} s timeout or crashed")
+        if outcome and (machine_dir.parent / get_filename(machine_dir.name, commit, env)).exists():
+            known.setdefault(commit, {}).setdefault(env, {})[record_path.stem] = {
+                outcome[0]: str(outcome[1]).strip().splitlines()[0]}
+    if known:
+        path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")
+    return known
+
+
+def load_reasons(results_dir: Path, machine: str) -> dict[str, dict]:
+    """commit -> "case--backend" -> {"skipped"|"failed": reason}, from one machine's reasons.json (each commit's
+    first environment, if several)."""
+    path = Path(results_dir) / machine / "reasons.json"
+    known = json.loads(path.read_text()) if path.exists() else {}
+    return {commit: next(iter(envs.values())) for commit, envs in known.items()}
+
+
 def load(results_dir: Path) -> dict[str, dict]:
     """commit -> versions, from every machine's versions.json (the first environment's, if several)."""
     found = {}
@@ -50,7 +79,9 @@ def label(commit: str, versions: dict[str, dict]) -> str:
 
 def main(args) -> int:
     known = collect(Path(args.records), args.tier, Path(args.results) / args.machine)
-    print(f"{Path(args.results) / args.machine / 'versions.json'}: {len(known)} commits")
+    reasons = collect_reasons(Path(args.records), args.tier, Path(args.results) / args.machine)
+    print(f"{Path(args.results) / args.machine / 'versions.json'}: {len(known)} commits; reasons.json: why runs of "
+          f"{len(reasons)} commits gave no number")
     return 0
 
 

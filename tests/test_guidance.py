@@ -68,3 +68,16 @@ def test_an_interval_asv_could_not_give_is_said_so_not_printed():
          "ci_low": None, "ci_high": None}]))
     table = guidance.ranking(frame, "m")
     assert table.loc[1, "min ESS/s [wall's 99 % interval]"] == "200 [n/a]"
+
+
+def test_a_gap_is_said_with_its_reason_grouped_by_backend():
+    rows = pd.DataFrame({"model": ["switchpoint", "poisson_regression-10000", "discrete_mixture", "garch11-200"],
+                         "backend": ["pymc-pytorch", "pymc-pytorch", "nutpie-numba", "blackjax"]})
+    recorded = {f"{case}--pymc-pytorch": {"failed": "AttributeError: 'bool'"}
+                for case in ("switchpoint", "poisson_regression-10000")}
+    assert guidance.gaps(rows.iloc[:2], recorded, "failed") == \
+        "pymc-pytorch on poisson_regression-10000, switchpoint (AttributeError: 'bool')"
+    # a skip before anything compiled has no record: the harness says why; else it is said that none was kept
+    said = guidance.gaps(rows.iloc[2:], {}, "skipped")
+    assert said == ("blackjax on garch11-200 (reason not recorded); "
+                    "nutpie-numba on discrete_mixture (discrete variables need PyMC's compound step (pymc family only))")

@@ -221,6 +221,29 @@ def test_versions_are_collected_for_measured_commits_only(tmp_path):
     assert versions.label("d" * 40, {}) == "d" * 8
 
 
+def test_why_a_run_gave_no_number_is_kept_from_its_record(tmp_path):
+    from asv.results import get_filename
+
+    from reporting import versions
+
+    commit, tier_dir = "a" * 40, tmp_path / "runs" / ("a" * 40) / "env-1" / "full"
+    tier_dir.mkdir(parents=True)
+    for pair, record in {"garch11-200--pymc-pytorch": {"skipped": "No PyTorch conversion for Scan.\nCheck out ..."},
+                         "switchpoint--pymc-pytorch": {"failure": "AttributeError: 'bool' object has no attribute"},
+                         "gp_latent-400--pymc": {"started": {"pid": 1, "timeout": 3600}},
+                         "gp_latent-50--pymc": {"metrics": {"ess_bulk_min": 100.0}}}.items():
+        (tier_dir / f"{pair}.json").write_text(json.dumps(record))
+    machine_dir = tmp_path / "results" / "m"
+    machine_dir.mkdir(parents=True)
+    (tmp_path / "results" / get_filename("m", commit, "env-1")).write_text("{}")
+    versions.collect_reasons(tmp_path / "runs", "full", machine_dir)
+    assert versions.load_reasons(tmp_path / "results", "m") == {commit: {
+        "garch11-200--pymc-pytorch": {"skipped": "No PyTorch conversion for Scan."},
+        "switchpoint--pymc-pytorch": {"failed": "AttributeError: 'bool' object has no attribute"},
+        "gp_latent-400--pymc": {"failed": "did not finish: killed at the 3600 s timeout or crashed"}}}
+    assert versions.load_reasons(tmp_path / "results", "other") == {}
+
+
 def test_only_asv_result_files_are_read_beside_ours(tmp_path):
     import shutil
 

@@ -7,11 +7,11 @@ For each case (e.g. garch11-1000), the model's smallest size whose timed runs th
 machine is the anchor. A run's cost is taken as gradient evaluations times their price: per backend, one
 logp+gradient evaluation is timed at the case and at the anchor in this process (benchmarks/gradient.py's
 measure), and the count of evaluations, which grows where a larger posterior needs deeper trees, is
-counted at both by one short run of the fastest sampler (COUNTER, COUNT_SETTINGS: a ratio of counts, where
-the tier's own settings would cost the run predicted). The anchor's
-measured run times the two ratios is the prediction. A prediction, not a measurement: it scales the fixed
-costs of a short run too, and takes one sampler's count for every backend's. It is what decides which
-sizes a tier samples (benchmarks/common.py's gradient_only).
+counted at both by one short run of the fastest sampler (COUNTER at COUNT_SETTINGS: a ratio of counts, where
+the tier's own settings would cost the run predicted). The anchor's measured run times the two ratios is
+the prediction. A prediction, not a measurement: it scales the fixed costs of a short run too, and takes
+one sampler's count for every backend's. It is what decides which sizes a tier samples
+(benchmarks/common.py's gradient_only).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-from importlib import metadata
 import sys
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

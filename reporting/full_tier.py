@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reporting.results import WALL, result_files, tidy, to_markdown
+from reporting.results import GRADIENT, WALL, result_files, tidy, to_markdown
 
 START, END = "<!-- full tier: written by make docs (python -m reporting durations) -->", "<!-- full tier end -->"
 # asv run's exit status: 0 all ok, 2 some benchmark failed (recorded: a result). Anything else is
@@ -183,7 +183,8 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
     lines = []
     for commit in commits:
         rows = frame[frame["commit"] == commit]
-        grid = rows[rows["benchmark"] == WALL]
+        # The gradient's grid: every case, its gradient-only sizes too (the sampling benchmarks' grid leaves them out)
+        grid = rows[rows["benchmark"] == GRADIENT]
         cases, backends = list(dict.fromkeys(grid["model"])), list(dict.fromkeys(grid["backend"]))
         table, timed_out = cases_table(results_dir, commit, cases, backends)
         measured, missing = table.dropna(subset=["minutes"]), table[table["minutes"].isna()]

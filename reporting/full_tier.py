@@ -99,6 +99,28 @@ def ran(results_dir: Path, commit: str) -> set[tuple[str, str, str | None]]:
     return found
 
 
+def measured_span(results_dir: Path, commit: str, machine: str) -> str | None:
+    """'first day to last day' a machine's ledger pieces at a commit finished (None without a ledger): asv keeps one
+    start time per benchmark in a results file, the last run's, so the results alone date a tier measured over
+    several days to its last."""
+    days = sorted(piece["finished_at"][:10] for entry in ledgers(results_dir).get(machine, {}).get(commit, {}).values()
+                  for piece in [entry, *entry.get("backends", {}).values()] if "finished_at" in piece)
+    return f"{days[0]} to {days[-1]}" if days else None
+
+
+def timeout_reasons(results_dir: Path, commit: str, machine: str) -> dict[str, dict]:
+    """"case--backend" -> {"failed": reason} for each of a machine's ledger pieces at a commit that ran to asv's
+    timeout: asv keeps no reason for a run it killed, and the run record stays on the machine that ran it."""
+    cases_of = ledgers(results_dir).get(machine, {}).get(commit, {})
+    if not cases_of:
+        return {}
+    timeout = timeout_seconds(results_dir)
+    return {f"{case}--{backend}": {"failed": f"ran to asv's {timeout:g} s timeout"}
+            for case, entry in cases_of.items()
+            for backend, piece in pieces_measured(entry, list(entry.get("backends", {}))).items()
+            if piece["seconds"] >= timeout}
+
+
 def was_run(frame: pd.DataFrame, ran_pieces: set) -> np.ndarray:
     """Per row of `frame` (model, machine, backend): whether the ledger's `ran_pieces` (see `ran`) hold its case whole
     or its (case, backend) piece on its machine."""
@@ -140,13 +162,18 @@ def probes(results_dir: Path) -> dict[str, dict]:
     return {path.parent.name: json.loads(path.read_text()) for path in sorted(Path(results_dir).glob(f"*/{PROBE_FILE}"))}
 
 
+def median_runs(frame: pd.DataFrame, machine: str) -> pd.Series:
+    """(case, backend) -> the median of the ok timed runs in `frame` on one machine."""
+    ok = frame[(frame["benchmark"] == WALL) & (frame["status"] == "ok") & (frame["machine"] == machine)]
+    return ok.groupby(["model", "backend"])["value"].median()
+
+
 def probe_lines(results_dir: Path, frame: pd.DataFrame) -> list[str]:
     """Per probed case: the slowest predicted run, what it was predicted from, whether the tier samples it, and
     that backend's run as measured since (median of the ok timed runs in `frame`, on the probe's machine)."""
     lines = []
-    ok = frame[(frame["benchmark"] == WALL) & (frame["status"] == "ok")]
     for machine, probe in probes(results_dir).items():
-        measured = ok[ok["machine"] == machine].groupby(["model", "backend"])["value"].median()
+        measured = median_runs(frame, machine)
         rows = pd.DataFrame(probe["predictions"])
         slowest = rows.loc[rows.groupby("case", sort=False)["predicted_run_seconds"].idxmax()]
         table = pd.DataFrame({

@@ -177,9 +177,11 @@ def _host(frame: pd.DataFrame, machine: str, recorded: dict, results: Path) -> t
     frame = frame[frame["commit"] == commit]
     ran = {piece for piece in full_tier.ran(results, commit) if piece[1] == machine}
     about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded), "ran": ran or None,
-             "measured": f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
+             "measured": full_tier.measured_span(results, commit, machine)
+             or f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
              "versions": versions.listed(recorded.get(commit, {})),
-             "reasons": versions.load_reasons(results, machine).get(commit, {})}
+             "reasons": full_tier.timeout_reasons(results, commit, machine)
+             | versions.load_reasons(results, machine).get(commit, {})}
     return frame, about
 
 

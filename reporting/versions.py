@@ -13,17 +13,22 @@ from pathlib import Path
 
 from asv.results import get_filename
 
+def run_records(records: Path, tier: str, machine_dir: Path):
+    """(commit, environment, "case--backend", record) of each run record of one tier that this machine has asv
+    results for (asv's own file naming)."""
+    for record_path in sorted(records.glob(f"*/*/{tier}/*.json")):
+        commit, env = record_path.parts[-4], record_path.parts[-3]
+        if (machine_dir.parent / get_filename(machine_dir.name, commit, env)).exists():
+            yield commit, env, record_path.stem, json.loads(record_path.read_text())
+
+
 def collect(records: Path, tier: str, machine_dir: Path) -> dict:
     """Merge the versions in the run records of one tier into machine_dir/versions.json."""
     path = machine_dir / "versions.json"
     known = json.loads(path.read_text()) if path.exists() else {}
-    for record_path in sorted(records.glob(f"*/*/{tier}/*.json")):
-        commit, env = record_path.parts[-4], record_path.parts[-3]
-        versions = json.loads(record_path.read_text()).get("versions")
-        # only runs this machine has asv results for (asv's own file naming)
-        result_file = machine_dir.parent / get_filename(machine_dir.name, commit, env)
-        if versions and result_file.exists():
-            known.setdefault(commit, {})[env] = versions
+    for commit, env, _, record in run_records(records, tier, machine_dir):
+        if record.get("versions"):
+            known.setdefault(commit, {})[env] = record["versions"]
     machine_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")
     return known
@@ -34,16 +39,14 @@ def collect_reasons(records: Path, tier: str, machine_dir: Path) -> dict:
     reason) into machine_dir/reasons.json: commit -> environment -> "case--backend" -> {"skipped"|"failed": ...}."""
     path = machine_dir / "reasons.json"
     known = json.loads(path.read_text()) if path.exists() else {}
-    for record_path in sorted(records.glob(f"*/*/{tier}/*.json")):
-        commit, env = record_path.parts[-4], record_path.parts[-3]
-        record = json.loads(record_path.read_text())
+    for commit, env, pair, record in run_records(records, tier, machine_dir):
         outcome = next(((name, record[key]) for key, name in (("skipped", "skipped"), ("failure", "failed"))
                         if key in record), None)
         if "started" in record and "metrics" not in record:  # the marker a run that never finished leaves
             outcome = ("failed", f"did not finish: killed at the {record['started']['timeout']:g} s timeout or crashed")
-        if outcome and (machine_dir.parent / get_filename(machine_dir.name, commit, env)).exists():
-            known.setdefault(commit, {}).setdefault(env, {})[record_path.stem] = {
-                outcome[0]: str(outcome[1]).strip().splitlines()[0]}
+        if outcome:
+            reason = str(outcome[1]).strip().splitlines()[0]
+            known.setdefault(commit, {}).setdefault(env, {})[pair] = {outcome[0]: reason}
     if known:
         path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n")
     return known

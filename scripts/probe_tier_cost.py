@@ -31,7 +31,8 @@ from benchmarks.common import parse_case, write_json_atomically  # noqa: E402
 from benchmarks.gradient import seconds_per_evaluation  # noqa: E402
 from harness.backends import SampleSettings, get_backend  # noqa: E402
 from harness.metrics import compute_metrics  # noqa: E402
-from reporting.results import WALL, result_files, tidy  # noqa: E402
+from reporting.full_tier import median_runs  # noqa: E402
+from reporting.results import result_files, tidy  # noqa: E402
 
 DEFAULT_BACKENDS = ("pymc", "pymc-numba", "nutpie-numba", "numpyro")
 COUNTER = "nutpie-numba"
@@ -44,9 +45,7 @@ BUDGET_SECONDS = 1200
 
 def measured_runs(results_dir: Path, machine: str) -> dict[tuple[str, str], float]:
     """(case, backend) -> the median timed run in seconds, of every ok run on that machine."""
-    frame = tidy(result_files(results_dir, machine))
-    frame = frame[(frame["benchmark"] == WALL) & (frame["status"] == "ok")]
-    return {key: float(group["value"].median()) for key, group in frame.groupby(["model", "backend"])}
+    return {key: float(value) for key, value in median_runs(tidy(result_files(results_dir, machine)), machine).items()}
 
 
 def anchor_of(case: str, runs: dict) -> str | None:

@@ -81,3 +81,25 @@ def test_a_gap_is_said_with_its_reason_grouped_by_backend():
     said = guidance.gaps(rows.iloc[2:], {}, "skipped")
     assert said == ("blackjax on garch11-200 (reason not recorded); "
                     "nutpie-numba on discrete_mixture (discrete variables need PyMC's compound step (pymc family only))")
+
+
+def test_the_ledger_says_which_runs_hit_the_timeout_and_over_which_days_the_tier_ran(tmp_path):
+    import json
+
+    from reporting import full_tier
+
+    machine, commit = "x86_64-2cpu-24GB-amd-epyc-full", "c" * 40
+    (tmp_path / machine).mkdir()
+    piece = lambda seconds, day: {"seconds": seconds, "exit": 2, "finished_at": f"2026-12-0{day}T10:00:00+00:00"}  # noqa: E731
+    ledger = {commit: {"gp-400": {"backends": {"a": piece(3616.0, 3), "b": piece(50.0, 1)}}, "gp-50": piece(9.0, 5)}}
+    (tmp_path / machine / "durations.json").write_text(json.dumps(ledger))
+    (tmp_path / "benchmarks.json").write_text(json.dumps({full_tier.WALL: {"timeout": 3600}}))
+    reasons = full_tier.timeout_reasons(tmp_path, commit, machine)
+    assert reasons == {"gp-400--a": {"failed": "ran to asv's 3600 s timeout"}}
+    assert full_tier.timeout_reasons(tmp_path, "d" * 40, machine) == {}
+    # asv dates a results file's benchmark by its last run; the ledger knows the tier took days
+    assert full_tier.measured_span(tmp_path, commit, machine) == "2026-12-01 to 2026-12-05"
+    assert full_tier.measured_span(tmp_path, "d" * 40, machine) is None
+    rows = pd.DataFrame({"model": ["gp-400", "gp-400"], "backend": ["a", "b"]})
+    assert guidance.gaps(rows, reasons, "failed") == ("a on gp-400 (ran to asv's 3600 s timeout); "
+                                                      "b on gp-400 (reason not recorded)")

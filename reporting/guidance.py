@@ -222,9 +222,10 @@ def _host_block(frame: pd.DataFrame, about: dict) -> list[str]:
             parts.append(f"- {case}: none called first: every run's max R-hat is above {CONVERGED_RHAT} (its chains "
                          "disagree)")
             continue
-        row = firsts.loc[case]
+        row, waiting = firsts.loc[case], not_run_yet(frame, about, case)
         parts.append(f"- {case}: {first_place(pairs, case)}, {row.rate:.3g} min ESS/s"
-                     + (f"; its min ESS, {row.min_ess:.0f}, is too few to rank by" if row.min_ess < RELIABLE_ESS else ""))
+                     + (f"; its min ESS, {row.min_ess:.0f}, is too few to rank by" if row.min_ess < RELIABLE_ESS else "")
+                     + (f"; not run on this host yet: {', '.join(waiting)}" if waiting else ""))
     changes = size_changes(pairs) or ["none to compare: one size of each model measured here"]
     parts += ["", "**The first place from one size to the next**", ""] + [f"- {note}" for note in changes]
     for case in sorted(pairs["model"].unique()):
@@ -241,6 +242,15 @@ def _host_block(frame: pd.DataFrame, about: dict) -> list[str]:
         parts += ["", "**No timed run** (the backend cannot run the model and the harness skipped it, or the run did "
                   "not select the pair; pymc-pytorch's explained below): " + gaps(skipped, about["reasons"], "skipped")]
     return parts
+
+
+def not_run_yet(frame: pd.DataFrame, about: dict, case: str) -> list[str]:
+    """The host's backends whose piece of the case its ledger has not measured yet (none where it keeps no ledger
+    or measured the case whole)."""
+    ran, machine = about["ran"], about["machine"]
+    if ran is None or (case, machine, None) in ran:
+        return []
+    return [backend for backend in dict.fromkeys(frame["backend"]) if (case, machine, backend) not in ran]
 
 
 def gaps(rows: pd.DataFrame, reasons: dict, outcome: str) -> str:

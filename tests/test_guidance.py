@@ -103,3 +103,11 @@ def test_the_ledger_says_which_runs_hit_the_timeout_and_over_which_days_the_tier
     rows = pd.DataFrame({"model": ["gp-400", "gp-400"], "backend": ["a", "b"]})
     assert guidance.gaps(rows, reasons, "failed") == ("a on gp-400 (ran to asv's 3600 s timeout); "
                                                       "b on gp-400 (reason not recorded)")
+
+
+def test_a_case_measured_in_pieces_names_the_backends_its_host_has_not_run_yet():
+    frame = pd.DataFrame({"backend": ["a", "b", "c", "a"]})
+    about = {"machine": "m", "ran": {("big", "m", "a"), ("big", "other", "b"), ("whole", "m", None)}}
+    assert guidance.not_run_yet(frame, about, "big") == ["b", "c"]  # b ran on another host only
+    assert guidance.not_run_yet(frame, about, "whole") == []
+    assert guidance.not_run_yet(frame, {"machine": "m", "ran": None}, "big") == []  # no ledger: nothing to say

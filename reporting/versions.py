@@ -13,6 +13,7 @@ from pathlib import Path
 
 from asv.results import get_filename
 
+
 def run_records(records: Path, tier: str, machine_dir: Path):
     """(commit, environment, "case--backend", record) of each run record of one tier that this machine has asv
     results for (asv's own file naming)."""

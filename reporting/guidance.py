@@ -254,15 +254,17 @@ def not_run_yet(frame: pd.DataFrame, about: dict, case: str) -> list[str]:
 
 
 def gaps(rows: pd.DataFrame, reasons: dict, outcome: str) -> str:
-    """'backend on case, case (reason); ...': the pairs that gave no number, grouped by backend and reason: the
-    run's recorded one (versions.collect_reasons), else, for a skip, the harness's reason that the backend cannot
-    run the model before anything is compiled, else 'reason not recorded' (its record stayed on another machine)."""
+    """'backend, backend on case, case (reason); ...': the pairs that gave no number, grouped by reason and by the
+    cases a backend has with it. The reason is the run's recorded one (versions.collect_reasons), else, for a skip,
+    the harness's reason that the backend cannot run the model before anything is compiled, else 'reason not
+    recorded' (its record stayed on another machine)."""
     said = [reasons.get(f"{row.model}--{row.backend}", {}).get(outcome)
             or (outcome == "skipped" and _unsupported(row.model, row.backend)) or "reason not recorded"
             for row in rows.itertuples()]
-    grouped = rows.assign(reason=said).groupby(["backend", "reason"], sort=True)["model"].apply(
-        lambda cases: ", ".join(sorted(cases)))
-    return "; ".join(f"{backend} on {cases} ({reason})" for (backend, reason), cases in grouped.items())
+    by_backend = rows.assign(reason=said).groupby(["backend", "reason"], sort=True)["model"].apply(
+        lambda cases: ", ".join(sorted(cases))).rename("cases").reset_index()
+    grouped = by_backend.groupby(["cases", "reason"], sort=False)["backend"].apply(", ".join)
+    return "; ".join(f"{backends} on {cases} ({reason})" for (cases, reason), backends in grouped.items())
 
 
 def _unsupported(case: str, backend: str) -> str | None:

@@ -100,9 +100,9 @@ def test_the_ledger_says_which_runs_hit_the_timeout_and_over_which_days_the_tier
     # asv dates a results file's benchmark by its last run; the ledger knows the tier took days
     assert full_tier.measured_span(tmp_path, commit, machine) == "2026-12-01 to 2026-12-05"
     assert full_tier.measured_span(tmp_path, "d" * 40, machine) is None
-    rows = pd.DataFrame({"model": ["gp-400", "gp-400"], "backend": ["a", "b"]})
+    rows = pd.DataFrame({"model": ["gp-400", "gp-400", "gp-400"], "backend": ["a", "b", "c"]})
     assert guidance.gaps(rows, reasons, "failed") == ("a on gp-400 (ran to asv's 3600 s timeout); "
-                                                      "b on gp-400 (reason not recorded)")
+                                                      "b, c on gp-400 (reason not recorded)")
 
 
 def test_a_case_measured_in_pieces_names_the_backends_its_host_has_not_run_yet():

@@ -59,23 +59,34 @@ def timeout_seconds(results_dir: Path) -> float:
     return float(benchmarks[WALL]["timeout"])
 
 
-def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list[str]) -> tuple[pd.DataFrame, dict]:
-    """Per case: minutes, hosts, pieces and timed runs at the timeout, measured on any host (NaN minutes where
-    some piece is not measured anywhere yet); and the (case, backend) pieces that ran into the timeout, with
-    their host (from the ledger: asv drops a result whose case has left the tier's grid)."""
-    by_machine = {machine: ledger.get(commit, {}) for machine, ledger in ledgers(results_dir).items()}
-    timeout = timeout_seconds(results_dir)
+def measured_pieces(books: dict[str, dict], commit: str) -> list[tuple[str, str, str | None, dict]]:
+    """(case, machine, backend, piece) of every measured piece of the ledgers `books` (see `ledgers`) at a commit,
+    machines in name order; backend None for a case measured whole."""
+    found = []
+    for machine, ledger in books.items():
+        for case, entry in ledger.get(commit, {}).items():
+            if "backends" not in entry:
+                found += [(case, machine, None, entry)] if entry["exit"] in MEASURED else []
+            found += [(case, machine, backend, piece)
+                      for backend, piece in pieces_measured(entry, list(entry.get("backends", {}))).items()]
+    return found
+
+
+def cases_table(pieces: list, cases: list[str], backends: list[str], timeout: float) -> tuple[pd.DataFrame, dict]:
+    """Per case: minutes, hosts, pieces and timed runs at the timeout, from the `measured_pieces` of any host (NaN
+    minutes where some piece is not measured anywhere yet); and the (case, backend) pieces that ran into the
+    timeout, with their host (from the ledger: asv drops a result whose case has left the tier's grid)."""
     rows, timed_out = [], {}
     for case in cases:
-        whole = next(((machine, found) for machine, cases_of in by_machine.items()
-                      if (found := case_measured(cases_of.get(case), backends)) and found["pieces"] == 1), None)
+        whole = next(((machine, piece) for name, machine, backend, piece in pieces
+                      if name == case and backend is None), None)
         if whole:
             rows.append({"case": case, "minutes": whole[1]["seconds"] / 60, "measured on": host_of(whole[0]),
                          "pieces": "whole", "pieces at the timeout": 0})
             continue
         chosen = {}
-        for machine, cases_of in by_machine.items():
-            for backend, piece in pieces_measured(cases_of.get(case), backends).items():
+        for name, machine, backend, piece in pieces:
+            if name == case and backend in backends:
                 chosen.setdefault(backend, (machine, piece))
         timed_out |= {(case, backend): host_of(machine) for backend, (machine, piece) in chosen.items()
                       if piece["seconds"] >= timeout}
@@ -88,37 +99,29 @@ def cases_table(results_dir: Path, commit: str, cases: list[str], backends: list
     return pd.DataFrame(rows), timed_out
 
 
-def ran(results_dir: Path, commit: str) -> set[tuple[str, str, str | None]]:
-    """(case, machine, backend) of every measured ledger piece at a commit, backend None for a whole case."""
-    found = set()
-    for machine, ledger in ledgers(results_dir).items():
-        for case, entry in ledger.get(commit, {}).items():
-            if "backends" not in entry:
-                found |= {(case, machine, None)} if entry["exit"] in MEASURED else set()
-            found |= {(case, machine, backend) for backend in pieces_measured(entry, list(entry.get("backends", {})))}
-    return found
+def ran(pieces: list) -> set[tuple[str, str, str | None]]:
+    """(case, machine, backend) of each of the `measured_pieces`."""
+    return {(case, machine, backend) for case, machine, backend, _ in pieces}
 
 
-def measured_span(results_dir: Path, commit: str, machine: str) -> str | None:
-    """'first day to last day' a machine's ledger pieces at a commit finished (None without a ledger): asv keeps one
-    start time per benchmark in a results file, the last run's, so the results alone date a tier measured over
-    several days to its last."""
-    days = sorted(piece["finished_at"][:10] for entry in ledgers(results_dir).get(machine, {}).get(commit, {}).values()
-                  for piece in [entry, *entry.get("backends", {}).values()] if "finished_at" in piece)
+def measured_span(pieces: list, machine: str) -> str | None:
+    """'first day to last day' a machine's `measured_pieces` finished (None if it has none): asv keeps one start time
+    per benchmark in a results file, the last run's, so the results alone date a tier measured over several days to
+    its last."""
+    days = sorted(piece["finished_at"][:10] for _, host, _, piece in pieces
+                  if host == machine and "finished_at" in piece)
     return f"{days[0]} to {days[-1]}" if days else None
 
 
-def timeout_reasons(results_dir: Path, commit: str, machine: str) -> dict[str, dict]:
-    """"case--backend" -> {"failed": reason} for each of a machine's ledger pieces at a commit that ran to asv's
-    timeout: asv keeps no reason for a run it killed, and the run record stays on the machine that ran it."""
-    cases_of = ledgers(results_dir).get(machine, {}).get(commit, {})
-    if not cases_of:
+def timeout_reasons(pieces: list, machine: str, results_dir: Path) -> dict[str, dict]:
+    """"case--backend" -> {"failed": reason} for each of a machine's `measured_pieces` that ran to asv's timeout: asv
+    keeps no reason for a run it killed, and the run record stays on the machine that ran it."""
+    mine = [(case, backend, piece) for case, host, backend, piece in pieces if host == machine and backend]
+    if not mine:
         return {}
     timeout = timeout_seconds(results_dir)
     return {f"{case}--{backend}": {"failed": f"ran to asv's {timeout:g} s timeout"}
-            for case, entry in cases_of.items()
-            for backend, piece in pieces_measured(entry, list(entry.get("backends", {}))).items()
-            if piece["seconds"] >= timeout}
+            for case, backend, piece in mine if piece["seconds"] >= timeout}
 
 
 def was_run(frame: pd.DataFrame, ran_pieces: set) -> np.ndarray:
@@ -203,7 +206,8 @@ def _span(values: pd.Series) -> str:
 def block(results_dir: Path, releases: dict[str, str]) -> str:
     """The full tier's cases, minutes and timed runs at every commit its ledgers hold."""
     results_dir = Path(results_dir)
-    commits = sorted({commit for ledger in ledgers(results_dir).values() for commit in ledger})
+    books = ledgers(results_dir)
+    commits = sorted({commit for ledger in books.values() for commit in ledger})
     if not commits:
         return f"{START}\nNo full-tier ledger yet.\n{END}"
     frame = tidy(result_files(results_dir))
@@ -213,7 +217,8 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
         # The gradient's grid: every case, its gradient-only sizes too (the sampling benchmarks' grid leaves them out)
         grid = rows[rows["benchmark"] == GRADIENT]
         cases, backends = list(dict.fromkeys(grid["model"])), list(dict.fromkeys(grid["backend"]))
-        table, timed_out = cases_table(results_dir, commit, cases, backends)
+        pieces = measured_pieces(books, commit)
+        table, timed_out = cases_table(pieces, cases, backends, timeout_seconds(results_dir))
         measured, missing = table.dropna(subset=["minutes"]), table[table["minutes"].isna()]
         total = measured["minutes"].sum()
         lines += [f"Full tier at PyMC {releases.get(commit, commit[:8])} ({commit[:8]}), from the ledgers "
@@ -224,6 +229,6 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
                   f"timeout holds a timed run that asv stopped at {timeout_seconds(results_dir):.0f} s (recorded as "
                   "failed).", "", "Median timed run per case and backend (seconds; the host in brackets where it is "
                   "not the first in name order):", "",
-                  to_markdown(timed_runs(rows, cases, timed_out, ran(results_dir, commit))), ""]
+                  to_markdown(timed_runs(rows, cases, timed_out, ran(pieces))), ""]
     lines += probe_lines(results_dir, frame)
     return f"{START}\n" + "\n".join(lines).rstrip() + f"\n{END}"

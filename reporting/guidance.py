@@ -175,12 +175,13 @@ def _host(frame: pd.DataFrame, machine: str, recorded: dict, results: Path) -> t
     frame = frame[frame["machine"] == machine]
     commit = frame.sort_values(["date", "run"], kind="stable")["commit"].iloc[-1]
     frame = frame[frame["commit"] == commit]
-    ran = {piece for piece in full_tier.ran(results, commit) if piece[1] == machine}
+    pieces = full_tier.measured_pieces(full_tier.ledgers(results), commit)
+    ran = {piece for piece in full_tier.ran(pieces) if piece[1] == machine}
     about = {"machine": machine, "commit": commit, "label": versions.label(commit, recorded), "ran": ran or None,
-             "measured": full_tier.measured_span(results, commit, machine)
+             "measured": full_tier.measured_span(pieces, machine)
              or f"{frame['run'].min():%Y-%m-%d} to {frame['run'].max():%Y-%m-%d}",
              "versions": versions.listed(recorded.get(commit, {})),
-             "reasons": full_tier.timeout_reasons(results, commit, machine)
+             "reasons": full_tier.timeout_reasons(pieces, machine, results)
              | versions.load_reasons(results, machine).get(commit, {})}
     return frame, about
 

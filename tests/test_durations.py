@@ -57,8 +57,8 @@ def test_a_case_measured_in_pieces_on_two_hosts_counts_once_every_backend_is_in(
     for machine, ledger in ledgers.items():
         (tmp_path / machine).mkdir()
         (tmp_path / machine / "durations.json").write_text(json.dumps(ledger))
-    (tmp_path / "benchmarks.json").write_text(json.dumps({full_tier.WALL: {"timeout": 3600}}))
-    table, timed_out = full_tier.cases_table(tmp_path, commit, ["whole", "split", "half"], backends)
+    pieces = full_tier.measured_pieces(full_tier.ledgers(tmp_path), commit)
+    table, timed_out = full_tier.cases_table(pieces, ["whole", "split", "half"], backends, 3600.0)
     rows = table.set_index("case")
     assert rows.loc["whole", "minutes"] == 1.0 and rows.loc["whole", "pieces"] == "whole"
     # a on the first host (name order), b on the second: 120 + 3600 s, one piece at the timeout

@@ -94,12 +94,13 @@ def test_the_ledger_says_which_runs_hit_the_timeout_and_over_which_days_the_tier
     ledger = {commit: {"gp-400": {"backends": {"a": piece(3616.0, 3), "b": piece(50.0, 1)}}, "gp-50": piece(9.0, 5)}}
     (tmp_path / machine / "durations.json").write_text(json.dumps(ledger))
     (tmp_path / "benchmarks.json").write_text(json.dumps({full_tier.WALL: {"timeout": 3600}}))
-    reasons = full_tier.timeout_reasons(tmp_path, commit, machine)
+    pieces, none = (full_tier.measured_pieces(full_tier.ledgers(tmp_path), at) for at in (commit, "d" * 40))
+    reasons = full_tier.timeout_reasons(pieces, machine, tmp_path)
     assert reasons == {"gp-400--a": {"failed": "ran to asv's 3600 s timeout"}}
-    assert full_tier.timeout_reasons(tmp_path, "d" * 40, machine) == {}
+    assert full_tier.timeout_reasons(none, machine, tmp_path) == {}
     # asv dates a results file's benchmark by its last run; the ledger knows the tier took days
-    assert full_tier.measured_span(tmp_path, commit, machine) == "2026-12-01 to 2026-12-05"
-    assert full_tier.measured_span(tmp_path, "d" * 40, machine) is None
+    assert full_tier.measured_span(pieces, machine) == "2026-12-01 to 2026-12-05"
+    assert full_tier.measured_span(none, machine) is None
     rows = pd.DataFrame({"model": ["gp-400", "gp-400", "gp-400"], "backend": ["a", "b", "c"]})
     assert guidance.gaps(rows, reasons, "failed") == ("a on gp-400 (ran to asv's 3600 s timeout); "
                                                       "b, c on gp-400 (reason not recorded)")

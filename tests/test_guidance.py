@@ -70,6 +70,20 @@ def test_an_interval_asv_could_not_give_is_said_so_not_printed():
     assert table.loc[1, "min ESS/s [wall's 99 % interval]"] == "200 [n/a]"
 
 
+def test_a_compile_estimate_kept_at_zero_is_not_measured_and_pays_off_nowhere():
+    """numpyro's and blackjax's compile is their first run less the next, kept at 0 where the first was faster."""
+    row = lambda backend, benchmark, value: {"benchmark": benchmark, "status": "ok", "model": "m",  # noqa: E731
+                                             "backend": backend, "value": value, "ci_low": 1.0, "ci_high": 3.0}
+    compile_warm = guidance.TRACKED + "compile_seconds"
+    frame = guidance.measured_pairs(pd.DataFrame([
+        row("a", guidance.WALL, 2.0), row("a", guidance.TRACKED + "ess_bulk_min", 400.0), row("a", compile_warm, 0.0),
+        row("b", guidance.WALL, 4.0), row("b", guidance.TRACKED + "ess_bulk_min", 400.0), row("b", compile_warm, 1.0)]))
+    table = guidance.ranking(frame, "m")
+    assert table.loc[1, "backend"] == "a" and table.loc[1, "compile s, warm"] == "-"
+    assert table.loc[1, "pays off against the next after (ESS), warm"] == "-"  # not "always"
+    assert table.loc[2, "compile s, warm"] == "1"
+
+
 def test_a_gap_is_said_with_its_reason_grouped_by_backend():
     rows = pd.DataFrame({"model": ["switchpoint", "poisson_regression-10000", "discrete_mixture", "garch11-200"],
                          "backend": ["pymc-pytorch", "pymc-pytorch", "nutpie-numba", "blackjax"]})

@@ -114,8 +114,10 @@ node_modules/.installed: package.json package-lock.json
 lint-workflows: node_modules/.installed
 	node scripts/lint_workflows.cjs .github/workflows/*.yml
 
+# Two test files at a time (pytest-xdist), each file's tests in one worker (its module fixtures built once); asv runs
+# on the tests' one asv environment take turns (tests/asv_runs.py env_lock).
 test: setup mirror browser valgrind node_modules/.installed
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n 2 --dist loadfile tests
 
 list: setup
 	$(PY) -m harness list

@@ -1,9 +1,11 @@
 """Helpers for tests that run asv itself: a config over the local PyMC history, a machine, a run."""
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,11 +40,22 @@ def config(tmp_path, **changes):
     return path
 
 
+@contextmanager
+def env_lock():
+    """The test environment to one asv run at a time: asv installs the commit it measures into ENV_DIR, and make test
+    runs two test files at once (pytest -n 2)."""
+    ENV_DIR.parent.mkdir(parents=True, exist_ok=True)
+    with open(ENV_DIR.parent / "env-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def _run(command, tier, timeout, home):
     env = {**os.environ, "PMB_TIER": tier, "PATH": f"{BASE_BIN}:{os.environ['PATH']}"}
     if home:
         env["HOME"] = str(home)  # asv's machine file lives in HOME
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
+    with env_lock():
+        return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=timeout)
 
 
 def asv(*args, tier="tiny", timeout=1800, home=None):

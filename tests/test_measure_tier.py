@@ -19,7 +19,8 @@ def measure(tmp_path, *args, asv_flags=(), asv=f"{sys.executable} -m asv"):
            "PATH": f"{asv_runs.BASE_BIN}:{os.environ['PATH']}"}
     command = [sys.executable, str(SCRIPT), *args, "--machine", asv_runs.MACHINE,
                "--results", str(tmp_path / "results"), "--asv", asv, "--", *asv_flags]
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=asv_runs.ROOT, timeout=1800)
+    with asv_runs.env_lock():
+        return subprocess.run(command, capture_output=True, text=True, env=env, cwd=asv_runs.ROOT, timeout=1800)
 
 
 def test_one_case_is_measured_once_and_its_duration_kept(tmp_path):

@@ -65,10 +65,11 @@ def measured_pieces(books: dict[str, dict], commit: str) -> list[tuple[str, str,
     found = []
     for machine, ledger in books.items():
         for case, entry in ledger.get(commit, {}).items():
-            if "backends" not in entry:
-                found += [(case, machine, None, entry)] if entry["exit"] in MEASURED else []
-            found += [(case, machine, backend, piece)
-                      for backend, piece in pieces_measured(entry, list(entry.get("backends", {}))).items()]
+            if "backends" in entry:
+                found += [(case, machine, backend, piece)
+                          for backend, piece in pieces_measured(entry, list(entry["backends"])).items()]
+            elif entry["exit"] in MEASURED:
+                found.append((case, machine, None, entry))
     return found
 
 
@@ -210,7 +211,7 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
     commits = sorted({commit for ledger in books.values() for commit in ledger})
     if not commits:
         return f"{START}\nNo full-tier ledger yet.\n{END}"
-    frame = tidy(result_files(results_dir))
+    frame, timeout = tidy(result_files(results_dir)), timeout_seconds(results_dir)
     lines = []
     for commit in commits:
         rows = frame[frame["commit"] == commit]
@@ -218,7 +219,7 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
         grid = rows[rows["benchmark"] == GRADIENT]
         cases, backends = list(dict.fromkeys(grid["model"])), list(dict.fromkeys(grid["backend"]))
         pieces = measured_pieces(books, commit)
-        table, timed_out = cases_table(pieces, cases, backends, timeout_seconds(results_dir))
+        table, timed_out = cases_table(pieces, cases, backends, timeout)
         measured, missing = table.dropna(subset=["minutes"]), table[table["minutes"].isna()]
         total = measured["minutes"].sum()
         lines += [f"Full tier at PyMC {releases.get(commit, commit[:8])} ({commit[:8]}), from the ledgers "
@@ -226,7 +227,7 @@ def block(results_dir: Path, releases: dict[str, str]) -> str:
                   "included):", "", to_markdown(table.set_index("case").round({"minutes": 1})), "",
                   f"Sum over the {len(measured)} cases measured: {total:.0f} min ({total / 60:.1f} h)"
                   + (f"; not yet whole: {', '.join(missing['case'])}" if len(missing) else "") + ". A piece at the "
-                  f"timeout holds a timed run that asv stopped at {timeout_seconds(results_dir):.0f} s (recorded as "
+                  f"timeout holds a timed run that asv stopped at {timeout:.0f} s (recorded as "
                   "failed).", "", "Median timed run per case and backend (seconds; the host in brackets where it is "
                   "not the first in name order):", "",
                   to_markdown(timed_runs(rows, cases, timed_out, ran(pieces))), ""]

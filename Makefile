@@ -271,6 +271,10 @@ REVIEW_COMPILE ?=
 # PyMC built once (scripts/adjacent_pairs.py; REVIEW_BACKENDS' backends, every case of the tier); about a
 # minute a round for two sides. REVIEW_ADJACENT= (empty): the gradient in asv's rounds instead.
 REVIEW_ADJACENT ?= 10
+# REVIEW_DUET=1: in those rounds each backend's sides run as live processes at once, their samples taken in turn
+# (a duet), which cancels the host's moments that one process after the other's leaves in (docs/review.md).
+# REVIEW_DUET= (empty): one side's process after the other's.
+REVIEW_DUET ?= 1
 # REVIEW_SAMPLING_ADJACENT=N: the sampling runs too in N rounds of adjacent processes (a process per backend and
 # commit compiles and samples each case in turn), instead of asv's rounds, where a side's runs lie minutes
 # from the other side's (about twice as precise a case for less machine time, measured in one session: docs/review.md);
@@ -325,7 +329,7 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
 	$(if $(REVIEW_ADJACENT),$(PY) scripts/adjacent_pairs.py --repo $(REPO_DIR) --commits $(REVIEW_COMMITS) \
 	  --rounds $(REVIEW_ADJACENT) --minutes $(REVIEW_ADJACENT_MINUTES) --out $(REVIEW_RESULTS)/adjacent_pairs.json \
-	  --backends $(REVIEW_BACKENDS))
+	  --backends $(REVIEW_BACKENDS) $(if $(REVIEW_DUET),--duet))
 	$(if $(and $(REVIEW_SAMPLING),$(REVIEW_SAMPLING_ADJACENT)),$(PY) scripts/adjacent_pairs.py --metric sampling --repo $(REPO_DIR) \
 	  --commits $(REVIEW_COMMITS) --rounds $(REVIEW_SAMPLING_ADJACENT) --minutes $(REVIEW_SAMPLING_MINUTES) \
 	  --out $(REVIEW_RESULTS)/adjacent_sampling.json \

@@ -77,3 +77,9 @@ def budget_stops(results_dir: Path) -> list[str]:
             notes.append(f"{KINDS[benchmark]}: {stopped['rounds']} of the {stopped['planned']} rounds asked for; one "
                          f"more would have passed its budget of {stopped['minutes']:g} min")
     return notes
+
+
+def duets(results_dir: Path) -> list[str]:
+    """The kinds whose rounds ran as duets (scripts/adjacent_pairs.py --duet): the sides' processes alive at once."""
+    return [KINDS[benchmark] for benchmark, name in FILES.items()
+            if (path := Path(results_dir) / name).exists() and json.loads(path.read_text()).get("mode") == "duet"]

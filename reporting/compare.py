@@ -9,7 +9,9 @@ Verdicts, in order of harm: a wrong posterior (a run's means beyond the referenc
 the timed benchmarks (sampling, gradient) get a ratio with a 95 % interval and a paired test per
 benchmark and per backend family (reporting/paired.py), false alarms bounded over the whole report
 (Benjamini-Hochberg), the sampling time split into gradient evaluations x time per evaluation +
-the rest, the host's drift from a canary, and the smallest change the rounds could detect.
+the rest, the host's drift from a canary, and the smallest change the rounds could detect: where nothing was
+found but a kind's smallest detectable change missed its goal (GOALS), the verdict is "inconclusive", not
+"no change".
 Metrics measured once a side (CPU, compile seconds, memory; every metric of a run without
 rounds) are held against per-family thresholds from an A/A run on the results' machine
 (reporting/thresholds/<machine>.json, or another machine's, said so): beyond |head - base| >
@@ -491,6 +493,7 @@ class PairedReview:
     canary: stats.Estimate | None
     posterior: pd.DataFrame  # reference errors against their tolerance
     budget_stops: list[str] = field(default_factory=list)  # adjacent rounds cut short by their budget
+    duets: list[str] = field(default_factory=list)  # adjacent kinds whose sides' processes ran at once
 
 
 def _ratio_text(ratio: float, low: float, high: float) -> str:
@@ -503,7 +506,7 @@ def _judged_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int, algorithmic: int, faster: int,
-              paired: bool, more_instructions: int = 0, slower_families: int = 0) -> str:
+              paired: bool, more_instructions: int = 0, slower_families: int = 0, missed: list[str] = ()) -> str:
     of_them = f" ({slower_families} of them family aggregates)" if slower_families else ""
     harms = [f"{slower} slower{'' if paired else ' beyond threshold'}{of_them}", f"{new_failures} new failures"]
     if more_instructions:
@@ -515,6 +518,9 @@ def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int
     elif algorithmic:
         verdict = "**Algorithmic change**: the sampler behaves differently, speed within " + (
             "the noise" if paired else "thresholds")
+    elif missed:
+        verdict = ("**Inconclusive**: no change beyond the measured noise, but the smallest change it could detect "
+                   "missed its goal: " + "; ".join(missed))
     else:
         verdict = "**No change** beyond the measured noise"
     if algorithmic and (wrong or slower or new_failures or more_instructions):
@@ -543,15 +549,24 @@ def _paired_intro(review: PairedReview) -> list[str]:
                   f"adjusted over this report's {len(speed) + len(aggregates)} tests (Benjamini-Hochberg), is "
                   f"below {stats.FDR} and the change is at least {stats.BENCHMARK_FLOOR:.0%} (a benchmark; "
                   f"{stats.FLOOR:.0%} for a family aggregate)."]
+    if review.duets:
+        parts += ["", f"Timed as duets ({', '.join(review.duets)}): in each round a process per side, all alive at "
+                      "once, their samples taken in turn, the order reversed every other "
+                      "sample, so that the host's moments fall on the sides alike."]
     if review.budget_stops:
         parts += ["", "Cut short by the review's budget (fewer rounds: a larger smallest detectable change below): "
                       + "; ".join(review.budget_stops) + "."]
     if review.canary is not None:
         c = review.canary
         moved = abs(c.ratio - 1) >= stats.FLOOR and (c.low > 1 or c.high < 1)
+        still = 1 - CANARY_STILL <= c.low and c.high <= 1 + CANARY_STILL
         parts += ["", f"Host canary (fixed pure-Python work, no PyMC): {_ratio_text(c.ratio, c.low, c.high)}"
                       + (": **the host itself moved between the sides**; a shift of that size shared by every series "
-                         "is the host's, not PyMC's." if moved else ": the host held still.")]
+                         "is the host's, not PyMC's." if moved else
+                         f": no shift of the host found, within its interval ({c.low - 1:+.1%} to {c.high - 1:+.1%})."
+                         if still else
+                         f": **too noisy to tell whether the host moved** (its interval spans {c.low - 1:+.1%} to "
+                         f"{c.high - 1:+.1%}): the host's moments differed between the sides' processes.")]
     return parts
 
 
@@ -595,6 +610,17 @@ def _paired_sections(review: PairedReview) -> list[str]:
 
 LONG_RUNS = f"sampling, runs ≥ {LONG_RUN:g} s"
 LONG_ADJACENT = f"{adjacent.SAMPLING_KIND}, runs ≥ {LONG_RUN:g} s"
+# The issue's goals for the smallest detectable change (80 % power, 5 % level), per kind, however it was timed;
+# the sampling runs shorter than LONG_RUN and the compile have none. A review that misses one cannot say "no change".
+GOALS = {"gradient": 0.03, adjacent.KIND: 0.03, LONG_RUNS: 0.10, LONG_ADJACENT: 0.10, "family aggregates": 0.03}
+# A canary interval reaching further than this from 1 cannot vouch that the host held still.
+CANARY_STILL = 0.10
+
+
+def missed_goals(kinds: pd.DataFrame) -> list[str]:
+    """The kinds whose smallest detectable change (median) is above its goal, as "kind 13.7% (goal 3%)"."""
+    return [f"{kind} {median:.1%} (goal {GOALS[kind]:.0%})" for kind, median in zip(kinds["kind"], kinds["median"])
+            if kind in GOALS and not (math.isfinite(median) and median <= GOALS[kind])]
 
 
 def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
@@ -613,8 +639,9 @@ def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
                         ("family aggregates", aggregates)]:
         if len(rows):
             kinds.append({"kind": label, "benchmarks": len(rows), "median": rows["detectable"].median(),
-                          "largest": rows["detectable"].max()})
-    return pd.DataFrame(kinds, columns=["kind", "benchmarks", "median", "largest"])
+                          "largest": rows["detectable"].max(),
+                          "goal": f"{GOALS[label]:.0%}" if label in GOALS else "none"})
+    return pd.DataFrame(kinds, columns=["kind", "benchmarks", "median", "largest", "goal"])
 
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,
@@ -640,8 +667,9 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
     more = verdicts.loc[verdicts["verdict"] == "more", "backend"].nunique() if counted else 0
     worse = bool(len(wrong) or len(slower) or len(new_failures) or more)
     slower_families = int((slower["model"] == "(all cases)").sum()) if review is not None else 0
+    missed = missed_goals(detectable_by_kind(review)) if review is not None else []
     parts = [_headline(base, head, len(wrong), len(slower), len(new_failures), len(algorithmic), len(faster),
-                       review is not None, more, slower_families), ""]
+                       review is not None, more, slower_families, missed), ""]
     parts.append(f"Thresholds from the A/A noise run on {thresholds.machine} (relative + absolute)"
                  + (", for the metrics measured once a side" if review is not None else "") + ": "
                  + ", ".join(f"{family} {threshold}" for family, threshold in sorted(thresholds.by_family.items())))
@@ -736,7 +764,7 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     review = paired_review(pairs)
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
-        review = replace(review, budget_stops=adjacent.budget_stops(results_dir))
+        review = replace(review, budget_stops=adjacent.budget_stops(results_dir), duets=adjacent.duets(results_dir))
         single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]
     return render(base, head, speed_changes(single, thresholds.by_family), algorithmic_changes(pairs),
                   status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review,

@@ -17,9 +17,7 @@ import pandas as pd
 from reporting import adjacent, compare
 from reporting.paired import WARMUP_ROUNDS
 
-# The goals for the smallest detectable change (80 % power, 5 % level), per kind; the
-# sampling runs shorter than compare.LONG_RUN have none.
-GOALS = {"gradient": 0.03, compare.LONG_RUNS: 0.10, "family aggregates": 0.03}
+GOALS = compare.GOALS
 # Rounds are added two at a time: asv reverses the order of the sides every other round (ABBA).
 STEP = 2
 # The defaults of make continuous's REVIEW_MINUTES (the budget for the rounds) and MAX_ROUNDS.

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import BACKEND_NAMES, model_cases, sampled_cases, write_json_atomically  # noqa: E402
+from benchmarks.gradient import SAMPLES  # noqa: E402
 
 MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
@@ -61,6 +63,31 @@ for case in sys.argv[3:]:
         print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
     except Exception as error:
         print(MARK, case, "failed:", type(error).__name__, str(error).replace(chr(10), " ")[:300], flush=True)
+""".replace("MARK", repr(MARK.strip()))
+
+
+# --duet: a live process per side; it prepares every case, says "ready", then times one sample (the mean of CALLS
+# calls) of the case named on each line of its input
+DUET_CHILD = """
+import sys, timeit
+from benchmarks.common import skip_unless_runnable
+from benchmarks.gradient import CALLS
+
+timers = {}
+for case in sys.argv[2:]:
+    try:
+        spec, size, backend = skip_unless_runnable(case, sys.argv[1])
+        evaluate = backend.gradient_evaluator(spec.build(size))
+        for _ in range(200):
+            evaluate()
+        timers[case] = timeit.Timer(evaluate)
+    except NotImplementedError as reason:
+        print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
+    except Exception as error:
+        print(MARK, case, "failed:", type(error).__name__, str(error).replace(chr(10), " ")[:300], flush=True)
+print("ready", flush=True)
+for line in sys.stdin:
+    print(timers[line.strip()].timeit(CALLS) / CALLS, flush=True)
 """.replace("MARK", repr(MARK.strip()))
 
 
@@ -92,6 +119,66 @@ def measure(metric: str, backend: str, cases: list[str], site: Path) -> dict[str
     return {case: values.get(case, ended) for case in cases}
 
 
+def _ended(child: subprocess.Popen, err_file) -> str:
+    child.kill()
+    child.wait()
+    err_file.seek(0)
+    err = err_file.read().strip()
+    return f"failed: the process ended ({err.splitlines()[-1] if err else child.returncode})"
+
+
+def _sample(child: subprocess.Popen, case: str) -> float | None:
+    """One sample of `case` from a live duet child; None if it has ended."""
+    try:
+        child.stdin.write(case + "\n")
+        child.stdin.flush()
+        return float(child.stdout.readline())
+    except (BrokenPipeError, ValueError):
+        return None
+
+
+def duet(backend: str, cases: list[str], sites: dict[str, Path], order: list[str]) -> dict[str, dict[str, float | str]]:
+    """Per commit, seconds per evaluation of each case (the median of SAMPLES samples) or why it cannot run, with
+    every commit's process alive at once and the samples taken in turn: for each sample and case, one from each
+    side in `order`, reversed every other sample, so that the host's moments fall on the sides alike. A case that
+    cannot run on some side is timed on none (the others report nothing for it)."""
+    # stderr to files, not pipes: a child's warnings cannot fill a pipe and stall it
+    children, values, errs = {}, {commit: {} for commit in order}, {commit: tempfile.TemporaryFile("w+") for commit in order}
+    for commit in order:
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{sites[commit]}:{ROOT}"}
+        children[commit] = subprocess.Popen([sys.executable, "-c", DUET_CHILD, backend, *cases], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=errs[commit], text=True,
+                                            env=env, cwd=ROOT)
+    try:
+        for commit, child in children.items():
+            for line in child.stdout:
+                if line.strip() == "ready":
+                    break
+                if line.startswith(MARK):
+                    case, why = line.removeprefix(MARK).rstrip("\n").split(" ", 1)
+                    values[commit][case] = why
+            else:
+                ended = _ended(child, errs[commit])
+                values[commit] = {case: values[commit].get(case, ended) for case in cases}
+        runnable = [case for case in cases if not any(case in values[commit] for commit in order)]
+        samples = {commit: {case: [] for case in runnable} for commit in order}
+        for sample in range(SAMPLES):
+            for case in runnable:
+                for commit in order[::-1] if sample % 2 else order:
+                    if (value := _sample(children[commit], case)) is None:
+                        ended = _ended(children[commit], errs[commit])
+                        return {**values, commit: {case: values[commit].get(case, ended) for case in cases}}
+                    samples[commit][case].append(value)
+    finally:
+        for child in children.values():
+            child.kill()
+            child.wait()
+        for err_file in errs.values():
+            err_file.close()
+    return {commit: {**values[commit], **{case: statistics.median(taken) for case, taken in samples[commit].items()}}
+            for commit in order}
+
+
 def out_of_time(minutes: float | None, elapsed: float, last_round: float | None, rounds_done: int) -> bool:
     """Whether one more round, at the pace of the last, would end past the budget (never before MIN_ROUNDS rounds,
     nor before this run has timed a round of its own)."""
@@ -100,10 +187,11 @@ def out_of_time(minutes: float | None, elapsed: float, last_round: float | None,
     return elapsed + last_round > 60 * minutes
 
 
-def resumed(out: Path, metric: str, commits: list[str], samples: dict) -> int:
-    """Rounds of an earlier run of the same metric and commits kept in `samples` (a round cut short dropped); how many."""
+def resumed(out: Path, metric: str, commits: list[str], samples: dict, mode: str | None = None) -> int:
+    """Rounds of an earlier run of the same metric, commits and mode kept in `samples` (a round cut short dropped);
+    how many."""
     earlier = json.loads(out.read_text()) if out.exists() else {}
-    if earlier.get("commits") != commits or earlier.get("metric", "gradient") != metric:
+    if earlier.get("commits") != commits or earlier.get("metric", "gradient") != metric or earlier.get("mode") != mode:
         return 0
     kept = [(backend, case) for backend, by_case in samples.items() for case in by_case
             if case in earlier["samples"].get(backend, {})]
@@ -123,9 +211,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cases", nargs="+")
     parser.add_argument("--metric", choices=["gradient", "sampling"], default="gradient",
                         help="the gradient micro-benchmark, or the quick tier's sampling run (the tier's sampled cases)")
+    parser.add_argument("--duet", action="store_true",
+                        help="the gradient only: each round, the sides' processes alive at once, their samples taken in turn")
     parser.add_argument("--minutes", type=float, default=None,
                         help="start no round past the first three that would end later than this after the start")
     args = parser.parse_args(argv)
+    if args.duet and args.metric != "gradient":
+        parser.error(f"--duet times the gradient only, not --metric {args.metric}")
     if args.rounds < MIN_ROUNDS:
         parser.error(f"--rounds {args.rounds}: at least {MIN_ROUNDS} (the first is not judged)")
     if args.minutes is not None and not args.minutes > 0:
@@ -151,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     commits = args.commit_list
     cases = args.cases or (sampled_cases() if args.metric == "sampling" else model_cases())
     samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
-    reasons, done = {}, resumed(args.out, args.metric, commits, samples)  # (backend, case) -> {commit: why it did not run}
+    reasons, done = {}, resumed(args.out, args.metric, commits, samples, "duet" if args.duet else None)  # (backend, case) -> {commit: why it did not run}
     if done >= args.rounds:
         print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
         return 0
@@ -171,15 +263,23 @@ def main(argv: list[str] | None = None) -> int:
                 order = commits[shift:] + commits[:shift]
                 # each side tries the same cases in a round, so a case that fails on one side only is seen as such
                 wanted = [case for case in cases if (backend, case) not in reasons]
-                for commit in order[::-1] if round_ % 2 else order:
-                    for case, value in measure(args.metric, backend, wanted, sites[commit]).items() if wanted else ():
+                sides = order[::-1] if round_ % 2 else order
+                if not wanted:
+                    measured = {}
+                elif args.duet:
+                    measured = duet(backend, wanted, sites, sides)
+                else:
+                    measured = {commit: measure(args.metric, backend, wanted, sites[commit]) for commit in sides}
+                for commit, by_case in measured.items():
+                    for case, value in by_case.items():
                         if isinstance(value, str):
                             reasons.setdefault((backend, case), {})[commit] = value
                         else:
                             samples[backend][case][commit].append(value)
             written = {"metric": args.metric, "commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in reasons}
                                                        for b, by_case in samples.items()},
-                       "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()}}
+                       "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()},
+                       **({"mode": "duet"} if args.duet else {})}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)
             last_round = time.monotonic() - started

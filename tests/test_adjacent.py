@@ -1,10 +1,12 @@
 """The gradient micro-benchmark and the sampling run with the sides in adjacent processes: scripts/adjacent_pairs.py (real processes,
 the mirror's commits built once) and its pairs in the review (reporting/adjacent.py)."""
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import asv_runs
 import numpy as np
@@ -158,3 +160,38 @@ def test_adjacent_sampling_runs_are_their_own_kind_and_the_time_split_prefers_th
     assert compare.LONG_ADJACENT in set(compare.detectable_by_kind(review)["kind"])
     split = compare.time_split(pd.concat([pairs, in_asv], ignore_index=True), review.speed)
     assert len(split) == 2 and all(abs(wall - 1.08) < 0.02 for wall in split["wall"])
+
+
+def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_only_a_duet(tmp_path):
+    base, head, commits = _sides(tmp_path)
+    out = tmp_path / "adjacent_pairs.json"
+    args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
+            "blackjax", "--cases", "eight_schools_noncentered", "discrete_mixture", "--rounds", "3"]
+    refused = _run(*args, "--duet", "--metric", "sampling")
+    assert refused.returncode == 2 and "--duet times the gradient only" in refused.stderr and not out.exists()
+    run = _run(*args, "--duet")
+    assert run.returncode == 0, run.stderr[-3000:]
+    measured = json.loads(out.read_text())
+    values = measured["samples"]["pymc"]["eight_schools_noncentered"]
+    assert measured["mode"] == "duet" and [len(values[base]), len(values[head])] == [3, 3]
+    assert all(1e-7 < value < 1e-2 for value in values[base] + values[head])
+    assert list(measured["skipped"]) == ["discrete_mixture / blackjax"]
+    assert set(measured["skipped"]["discrete_mixture / blackjax"]) == {base, head}  # each side's own reason
+    pairs = adjacent.pairs(measured, base[:10], head[:10])
+    assert len(pairs) == 3 and all(len(rounds) == 2 for rounds in pairs["rounds_base"])
+    assert adjacent.duets(tmp_path) == [adjacent.KIND]  # the review says how its gradient rounds were timed
+    adjacent_pairs = _script()
+    samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
+    assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0  # not a duet: starts afresh
+    assert adjacent_pairs.resumed(out, "gradient", [base, head], samples, "duet") == 3
+
+
+def test_a_duet_side_whose_process_dies_fails_its_cases_and_the_other_side_reports_none(tmp_path):
+    dying = tmp_path / "dying"
+    (dying / "pymc").mkdir(parents=True)
+    (dying / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
+    healthy = Path(importlib.util.find_spec("pymc").origin).parent.parent  # the venv's site-packages
+    cases = ["eight_schools_noncentered"]
+    values = _script().duet("pymc", cases, {"base": healthy, "head": dying}, ["base", "head"])
+    assert values["head"] == {"eight_schools_noncentered": "failed: the process ended (this PyMC dies)"}, values
+    assert values["base"] == {}

@@ -129,3 +129,41 @@ def test_a_review_stopped_inside_a_round_pairs_the_rounds_both_sides_have():
     base, head = np.array([1.0, 1.1, 0.9, 1.0]), np.array([1.1, 1.21, 0.99])
     assert np.allclose(paired.log_ratios(base, head), np.log(1.1))
     assert paired.log_ratios(base, head[:0]) is None
+
+
+def _a_a_review(noise, seed=3):
+    """A review of one commit against itself: six cases' gradient in 8 rounds of the given noise, and the canary."""
+    from reporting.results import CANARY
+    rng = np.random.default_rng(seed)
+    rows = [{"benchmark": GRADIENT, "model": f"m{i}", "backend": "pymc", "value_base": 1e-4, "value_head": 1e-4,
+             "status_base": "ok", "status_head": "ok",
+             "rounds_base": 1e-4 * _rounds(rng, 7, noise), "rounds_head": 1e-4 * _rounds(rng, 7, noise)}
+            for i in range(6)]
+    rows.append({"benchmark": CANARY, "model": "", "backend": "", "value_base": 4e-3, "value_head": 4e-3,
+                 "status_base": "ok", "status_head": "ok",
+                 "rounds_base": 4e-3 * _rounds(rng, 7, noise), "rounds_head": 4e-3 * _rounds(rng, 7, noise)})
+    review = compare.paired_review(pd.DataFrame(rows))
+    empty = pd.DataFrame(columns=["verdict", "status_head", "status_base"])
+    sides = compare.Side("b" * 40, "m"), compare.Side("c" * 40, "m")
+    thresholds = compare.Thresholds({}, "m")
+    return compare.render(*sides, empty, empty, empty, thresholds, review=review)
+
+
+def test_nothing_found_by_a_review_too_noisy_for_its_goals_is_inconclusive_not_no_change():
+    quiet, quiet_worse = _a_a_review(0.002)
+    assert quiet.startswith("**No change**") and not quiet_worse
+    assert "no shift of the host found" in quiet
+    noisy, noisy_worse = _a_a_review(0.2)
+    headline = noisy.splitlines()[0]
+    assert headline.startswith("**Inconclusive**") and not noisy_worse
+    assert "gradient" in headline and "(goal 3%)" in headline
+    assert "too noisy to tell whether the host moved" in noisy and "held still" not in noisy
+    assert "| goal" in noisy.split("### Smallest detectable change", 1)[1]
+
+
+def test_every_goal_the_rounds_rule_reads_is_one_the_review_judges_by():
+    from reporting import rounds
+    assert rounds.GOALS is compare.GOALS
+    assert compare.GOALS[compare.LONG_ADJACENT] == compare.GOALS[compare.LONG_RUNS] == 0.10
+    kinds = pd.DataFrame({"kind": ["gradient, adjacent processes", "sampling, runs < 2 s"], "median": [0.04, 0.5]})
+    assert compare.missed_goals(kinds) == ["gradient, adjacent processes 4.0% (goal 3%)"]

@@ -40,8 +40,9 @@ SHARED_START, SHARED_END = "<!-- shared: written by scripts/evidence.py -->", "<
 SHARED_FAMILY = "pymc-*"  # the family whose sampling aggregate a slower NUTS step must move
 README = ROOT / "README.md"
 README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
-# The reviews README.md summarizes: the default review of two commits, as a pull request gets it
-README_REVIEWS = ("aa-12", "aa-13", "inject-step10-default", "inject-step10-budget")
+# The reviews README.md summarizes: the default review of two commits, as a pull request gets it, on each host, and
+# the gradient as duets
+README_REVIEWS = ("aa-12", "inject-step10-default", "aa-14", "aa-15", "inject-grad5-duet")
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark (or the sampling runs) with the sides' processes
 # adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
@@ -58,7 +59,9 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261205T0937": (("aa^", "aa"), "backend"),
             "20261205T1114": (("aa^", "inject-step10"), "backend"),
             "20261205T1224": (("aa^", "aa"), "backend"),
-            "20261205T1636": (("aa^", "inject-step10"), "backend")}
+            "20261205T1636": (("aa^", "inject-step10"), "backend"),
+            "20261206T0453": (("aa^", "aa"), "backend"),
+            "20261206T0546": (("aa^", "aa", "inject-grad5", "inject-grad10"), "backend and its sides at once (a duet)")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -134,6 +137,14 @@ REVIEWS = [
     Evidence("inject-step10-budget", "20261205T1636", "aa^", "inject-step10", "10 % slower leapfrog step; the default "
              "review with each adjacent phase held to its minutes (REVIEW_ADJACENT_MINUTES=12, REVIEW_SAMPLING_MINUTES=26) "
              "on the Intel Xeon host, timed end to end"),
+    Evidence("aa-14", "20261206T0453", "aa^", "aa", "A/A, the default review on the Intel Xeon host a day after aa-13 "
+             "(each adjacent phase held to its minutes), timed end to end"),
+    Evidence("aa-15", "20261206T0546", "aa^", "aa", "A/A, the gradient as duets (the sides' processes alive at once, "
+             "their samples taken in turn; REVIEW_DUET=1) and the canary, four commits in one review, Intel Xeon host"),
+    Evidence("inject-grad5-duet", "20261206T0546", "aa^", "inject-grad5", "5 % slower evaluation; the gradient as "
+             "duets, in the same review as aa-15"),
+    Evidence("inject-grad10-duet", "20261206T0546", "aa^", "inject-grad10", "10 % slower evaluation; the gradient as "
+             "duets, in the same review as aa-15"),
 ]
 
 

@@ -280,6 +280,9 @@ REVIEW_DUET ?= 1
 # from the other side's (about twice as precise a case for less machine time, measured in one session: docs/review.md);
 # the tracked metrics still come from asv, once a side. REVIEW_SAMPLING_ADJACENT= (empty): in asv's rounds instead.
 REVIEW_SAMPLING_ADJACENT ?= 8
+# REVIEW_SAMPLING_DUET=1: those rounds as duets too (each process compiles every case, then the sides' first runs
+# of a case are taken one right after the other). Not the default: not yet measured in a review.
+REVIEW_SAMPLING_DUET ?=
 # Each adjacent phase starts no round (past its first three) that would end later than these minutes after the
 # phase began, its builds included; the report says where one stopped. asv's rounds and the tracked metrics took
 # about 10 minutes of a review on the AMD EPYC host and 7.5 on the Intel Xeon host, whose adjacent rounds took 17.5
@@ -333,7 +336,7 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	$(if $(and $(REVIEW_SAMPLING),$(REVIEW_SAMPLING_ADJACENT)),$(PY) scripts/adjacent_pairs.py --metric sampling --repo $(REPO_DIR) \
 	  --commits $(REVIEW_COMMITS) --rounds $(REVIEW_SAMPLING_ADJACENT) --minutes $(REVIEW_SAMPLING_MINUTES) \
 	  --out $(REVIEW_RESULTS)/adjacent_sampling.json \
-	  --backends $(REVIEW_BACKENDS))
+	  --backends $(REVIEW_BACKENDS) $(if $(REVIEW_SAMPLING_DUET),--duet))
 	$(if $(REVIEW_SAMPLING),$(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_TRACKED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	$(if $(REVIEW_INSTRUCTIONS),PMB_INSTRUCTIONS=1 $(ASV) run $(ASV_REVIEW_FLAGS) --skip-existing $(REVIEW_COUNTED) HASHFILE:$(REVIEW_COMMITS) || test $$? -eq 2)
 	@# what the run selected, for compare (which reviews only that) and for later reviews of these results

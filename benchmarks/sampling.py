@@ -54,14 +54,23 @@ def _sample(case, backend_name):
         return backend.sample(compiled, TIER.settings_for(case))
 
 
+def prepared_run(case, backend_name):
+    """The case compiled for the backend, and a call that returns the wall time of its next sampling run."""
+    spec, size, backend = skip_unless_runnable(case, backend_name)
+    compiled = backend.compile(spec.build(size), TIER.settings_for(case))  # no run records: asv's runs own those
+
+    def timed_run():
+        started = time.perf_counter()
+        backend.sample(compiled, TIER.settings_for(case))
+        return time.perf_counter() - started
+
+    return timed_run
+
+
 def seconds_per_run(case, backend_name):
     """What one process of Sampling gives, timed outside asv (scripts/adjacent_pairs.py --metric sampling):
     the wall time of the first sampling run after the compile."""
-    spec, size, backend = skip_unless_runnable(case, backend_name)
-    compiled = backend.compile(spec.build(size), TIER.settings_for(case))  # no run records: asv's runs own those
-    started = time.perf_counter()
-    backend.sample(compiled, TIER.settings_for(case))
-    return time.perf_counter() - started
+    return prepared_run(case, backend_name)()
 
 
 def _record_run(case, backend_name, run):

@@ -1,7 +1,7 @@
 """The gradient micro-benchmark (or the sampling run) with the review's sides measured in adjacent processes.
 
     python scripts/adjacent_pairs.py --repo DIR --commits FILE --out OUT.json [--rounds 12]
-        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M]
+        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M] [--duet]
                                                           (run with .venv's python; make continuous REVIEW_ADJACENT=N)
 
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
@@ -20,6 +20,9 @@ samples are written to OUT.json after every round, and a run stopped part way re
 reporting/adjacent.py pairs them for the review. With --minutes M it starts no round (beyond the first three) that
 would end, at the pace of the last round, more than M minutes after it began (the sides' builds included), and
 OUT.json says where it stopped: a review on a slow host keeps its budget and says what it gave up for it.
+With --duet the sides' processes of a backend run at once: each prepares every case, then the samples are taken
+in turn, side after side for each case (a gradient sample: the mean of 50 calls, ten a case; a sampling run: one
+a case), so that the two sides' samples of a case lie milliseconds (or one run) apart instead of a whole process.
 """
 
 from __future__ import annotations
@@ -43,17 +46,13 @@ from benchmarks.gradient import SAMPLES  # noqa: E402
 MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
 CHILD = """
-import sys
-from benchmarks.common import skip_unless_runnable
-from benchmarks.gradient import seconds_per_evaluation
+import statistics, sys
+from benchmarks.gradient import SAMPLES, prepared_sample
 from benchmarks.sampling import seconds_per_run
 
 def gradient(case, backend_name):
-    spec, size, backend = skip_unless_runnable(case, backend_name)
-    evaluate = backend.gradient_evaluator(spec.build(size))
-    for _ in range(200):
-        evaluate()
-    return seconds_per_evaluation(evaluate)
+    sample = prepared_sample(case, backend_name)
+    return statistics.median(sample() for _ in range(SAMPLES))
 
 measure = {"gradient": gradient, "sampling": seconds_per_run}[sys.argv[1]]
 for case in sys.argv[3:]:
@@ -66,28 +65,26 @@ for case in sys.argv[3:]:
 """.replace("MARK", repr(MARK.strip()))
 
 
-# --duet: a live process per side; it prepares every case, says "ready", then times one sample (the mean of CALLS
-# calls) of the case named on each line of its input
+# --duet: a live process per side; it prepares every case (the gradient: compiled and warmed up; the sampling run:
+# compiled), says "ready", then takes one sample of the case named on each line of its input (the gradient: the mean
+# of CALLS calls; the sampling run: its first run after the compile, as in a separate process)
 DUET_CHILD = """
-import sys, timeit
-from benchmarks.common import skip_unless_runnable
-from benchmarks.gradient import CALLS
+import sys
+from benchmarks.gradient import prepared_sample
+from benchmarks.sampling import prepared_run
 
-timers = {}
-for case in sys.argv[2:]:
+prepare = {"gradient": prepared_sample, "sampling": prepared_run}[sys.argv[1]]
+samplers = {}
+for case in sys.argv[3:]:
     try:
-        spec, size, backend = skip_unless_runnable(case, sys.argv[1])
-        evaluate = backend.gradient_evaluator(spec.build(size))
-        for _ in range(200):
-            evaluate()
-        timers[case] = timeit.Timer(evaluate)
+        samplers[case] = prepare(case, sys.argv[2])
     except NotImplementedError as reason:
         print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
     except Exception as error:
         print(MARK, case, "failed:", type(error).__name__, str(error).replace(chr(10), " ")[:300], flush=True)
 print("ready", flush=True)
 for line in sys.stdin:
-    print(timers[line.strip()].timeit(CALLS) / CALLS, flush=True)
+    print(samplers[line.strip()](), flush=True)
 """.replace("MARK", repr(MARK.strip()))
 
 
@@ -137,16 +134,17 @@ def _sample(child: subprocess.Popen, case: str) -> float | None:
         return None
 
 
-def duet(backend: str, cases: list[str], sites: dict[str, Path], order: list[str]) -> dict[str, dict[str, float | str]]:
-    """Per commit, seconds per evaluation of each case (the median of SAMPLES samples) or why it cannot run, with
-    every commit's process alive at once and the samples taken in turn: for each sample and case, one from each
-    side in `order`, reversed every other sample, so that the host's moments fall on the sides alike. A case that
-    cannot run on some side is timed on none (the others report nothing for it)."""
+def duet(metric: str, backend: str, cases: list[str], sites: dict[str, Path],
+         order: list[str]) -> dict[str, dict[str, float | str]]:
+    """Per commit, each case's seconds (per evaluation: the median of SAMPLES samples; per sampling run: one run) or
+    why it cannot run, with every commit's process alive at once and the samples taken in turn: for each sample and
+    case, one from each side in `order`, reversed every other sample, so that the host's moments fall on the sides
+    alike. A case that cannot run on some side is timed on none (the others report nothing for it)."""
     # stderr to files, not pipes: a child's warnings cannot fill a pipe and stall it
     children, values, errs = {}, {commit: {} for commit in order}, {commit: tempfile.TemporaryFile("w+") for commit in order}
     for commit in order:
         env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{sites[commit]}:{ROOT}"}
-        children[commit] = subprocess.Popen([sys.executable, "-c", DUET_CHILD, backend, *cases], stdin=subprocess.PIPE,
+        children[commit] = subprocess.Popen([sys.executable, "-c", DUET_CHILD, metric, backend, *cases], stdin=subprocess.PIPE,
                                             stdout=subprocess.PIPE, stderr=errs[commit], text=True,
                                             env=env, cwd=ROOT)
     try:
@@ -162,7 +160,7 @@ def duet(backend: str, cases: list[str], sites: dict[str, Path], order: list[str
                 values[commit] = {case: values[commit].get(case, ended) for case in cases}
         runnable = [case for case in cases if not any(case in values[commit] for commit in order)]
         samples = {commit: {case: [] for case in runnable} for commit in order}
-        for sample in range(SAMPLES):
+        for sample in range(SAMPLES if metric == "gradient" else 1):
             for case in runnable:
                 for commit in order[::-1] if sample % 2 else order:
                     if (value := _sample(children[commit], case)) is None:
@@ -212,12 +210,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--metric", choices=["gradient", "sampling"], default="gradient",
                         help="the gradient micro-benchmark, or the quick tier's sampling run (the tier's sampled cases)")
     parser.add_argument("--duet", action="store_true",
-                        help="the gradient only: each round, the sides' processes alive at once, their samples taken in turn")
+                        help="each round, the sides' processes alive at once, their samples taken in turn")
     parser.add_argument("--minutes", type=float, default=None,
                         help="start no round past the first three that would end later than this after the start")
     args = parser.parse_args(argv)
-    if args.duet and args.metric != "gradient":
-        parser.error(f"--duet times the gradient only, not --metric {args.metric}")
     if args.rounds < MIN_ROUNDS:
         parser.error(f"--rounds {args.rounds}: at least {MIN_ROUNDS} (the first is not judged)")
     if args.minutes is not None and not args.minutes > 0:
@@ -267,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not wanted:
                     measured = {}
                 elif args.duet:
-                    measured = duet(backend, wanted, sites, sides)
+                    measured = duet(args.metric, backend, wanted, sites, sides)
                 else:
                     measured = {commit: measure(args.metric, backend, wanted, sites[commit]) for commit in sides}
                 for commit, by_case in measured.items():

@@ -167,8 +167,6 @@ def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_o
     out = tmp_path / "adjacent_pairs.json"
     args = ["--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
             "blackjax", "--cases", "eight_schools_noncentered", "discrete_mixture", "--rounds", "3"]
-    refused = _run(*args, "--duet", "--metric", "sampling")
-    assert refused.returncode == 2 and "--duet times the gradient only" in refused.stderr and not out.exists()
     run = _run(*args, "--duet")
     assert run.returncode == 0, run.stderr[-3000:]
     measured = json.loads(out.read_text())
@@ -186,12 +184,26 @@ def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_o
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples, "duet") == 3
 
 
+def test_sampling_runs_in_a_duet_are_each_process_first_run_after_its_compile(tmp_path):
+    base, head, commits = _sides(tmp_path)
+    out = tmp_path / "adjacent_sampling.json"
+    run = _run("--repo", str(asv_runs.MIRROR), "--commits", str(commits), "--out", str(out), "--backends", "pymc",
+               "--cases", "eight_schools_noncentered", "--rounds", "3", "--metric", "sampling", "--duet",
+               env={**os.environ, "PMB_TIER": "tiny"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    measured = json.loads(out.read_text())
+    values = measured["samples"]["pymc"]["eight_schools_noncentered"]
+    assert measured["metric"] == "sampling" and measured["mode"] == "duet"
+    assert [len(values[base]), len(values[head])] == [3, 3] and all(0.01 < v < 120 for v in values[base] + values[head])
+    assert adjacent.duets(tmp_path) == [adjacent.SAMPLING_KIND]
+
+
 def test_a_duet_side_whose_process_dies_fails_its_cases_and_the_other_side_reports_none(tmp_path):
     dying = tmp_path / "dying"
     (dying / "pymc").mkdir(parents=True)
     (dying / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
     healthy = Path(importlib.util.find_spec("pymc").origin).parent.parent  # the venv's site-packages
     cases = ["eight_schools_noncentered"]
-    values = _script().duet("pymc", cases, {"base": healthy, "head": dying}, ["base", "head"])
+    values = _script().duet("gradient", "pymc", cases, {"base": healthy, "head": dying}, ["base", "head"])
     assert values["head"] == {"eight_schools_noncentered": "failed: the process ended (this PyMC dies)"}, values
     assert values["base"] == {}

@@ -551,8 +551,8 @@ def _paired_intro(review: PairedReview) -> list[str]:
                   f"{stats.FLOOR:.0%} for a family aggregate)."]
     if review.duets:
         parts += ["", f"Timed as duets ({', '.join(review.duets)}): in each round a process per side, all alive at "
-                      "once, their samples taken in turn, the order reversed every other "
-                      "sample, so that the host's moments fall on the sides alike."]
+                      "once, each case's samples taken side after side (the order reversed from sample to sample "
+                      "and round to round), so that the host's moments fall on the sides alike."]
     if review.budget_stops:
         parts += ["", "Cut short by the review's budget (fewer rounds: a larger smallest detectable change below): "
                       + "; ".join(review.budget_stops) + "."]

@@ -9,22 +9,30 @@ _EVALUATORS = {}
 CALLS, SAMPLES = 50, 10
 
 
-def prepared_sample(case, backend_name):
-    """The case's logp+gradient compiled for the backend and warmed up (200 calls, JIT done), and a call that takes
-    one sample: the mean seconds of CALLS calls (scripts/adjacent_pairs.py's processes)."""
-    spec, size, backend = skip_unless_runnable(case, backend_name)
-    evaluate = backend.gradient_evaluator(spec.build(size))
-    for _ in range(200):
-        evaluate()
+def _sampler(evaluate):
+    """A call that takes one sample of `evaluate`: the mean seconds of CALLS calls."""
     timer = timeit.Timer(evaluate)
     return lambda: timer.timeit(CALLS) / CALLS
 
 
+def prepared_sample(case, backend_name):
+    """The case's logp+gradient compiled for the backend and warmed up (200 calls, JIT done), and a call that takes
+    one sample of it (scripts/adjacent_pairs.py's processes)."""
+    spec, size, backend = skip_unless_runnable(case, backend_name)
+    evaluate = backend.gradient_evaluator(spec.build(size))
+    for _ in range(200):
+        evaluate()
+    return _sampler(evaluate)
+
+
+def median_sample(sample) -> float:
+    """What one process of Gradient gives, timed outside asv: the median of SAMPLES samples."""
+    return statistics.median(sample() for _ in range(SAMPLES))
+
+
 def seconds_per_evaluation(evaluate) -> float:
-    """What one process of Gradient gives, timed outside asv (scripts/adjacent_pairs.py): the median of SAMPLES
-    samples, each the mean of CALLS calls."""
-    timer = timeit.Timer(evaluate)
-    return statistics.median(timer.timeit(CALLS) / CALLS for _ in range(SAMPLES))
+    """The median of SAMPLES samples of `evaluate`, each the mean of CALLS calls."""
+    return median_sample(_sampler(evaluate))
 
 
 class Gradient(ModelBackendGrid):

@@ -57,11 +57,12 @@ def _sample(case, backend_name):
 def prepared_run(case, backend_name):
     """The case compiled for the backend, and a call that returns the wall time of its next sampling run."""
     spec, size, backend = skip_unless_runnable(case, backend_name)
-    compiled = backend.compile(spec.build(size), TIER.settings_for(case))  # no run records: asv's runs own those
+    settings = TIER.settings_for(case)
+    compiled = backend.compile(spec.build(size), settings)  # no run records: asv's runs own those
 
     def timed_run():
         started = time.perf_counter()
-        backend.sample(compiled, TIER.settings_for(case))
+        backend.sample(compiled, settings)
         return time.perf_counter() - started
 
     return timed_run

@@ -46,13 +46,12 @@ from benchmarks.gradient import SAMPLES  # noqa: E402
 MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
 CHILD = """
-import statistics, sys
-from benchmarks.gradient import SAMPLES, prepared_sample
+import sys
+from benchmarks.gradient import median_sample, prepared_sample
 from benchmarks.sampling import seconds_per_run
 
 def gradient(case, backend_name):
-    sample = prepared_sample(case, backend_name)
-    return statistics.median(sample() for _ in range(SAMPLES))
+    return median_sample(prepared_sample(case, backend_name))
 
 measure = {"gradient": gradient, "sampling": seconds_per_run}[sys.argv[1]]
 for case in sys.argv[3:]:

@@ -61,7 +61,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261205T1224": (("aa^", "aa"), "backend"),
             "20261205T1636": (("aa^", "inject-step10"), "backend"),
             "20261206T0453": (("aa^", "aa"), "backend"),
-            "20261206T0546": (("aa^", "aa", "inject-grad5", "inject-grad10"), "backend and its sides at once (a duet)")}
+            "20261206T0546": (("aa^", "aa", "inject-grad5", "inject-grad10"), "backend and its sides at once (a duet)"),
+            "20261206T0754": (("aa^", "aa", "inject-step10"), "backend and its sides at once (a duet)")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -145,6 +146,10 @@ REVIEWS = [
              "duets, in the same review as aa-15"),
     Evidence("inject-grad10-duet", "20261206T0546", "aa^", "inject-grad10", "10 % slower evaluation; the gradient as "
              "duets, in the same review as aa-15"),
+    Evidence("aa-16", "20261206T0754", "aa^", "aa", "A/A, the gradient and the sampling runs as duets "
+             "(REVIEW_SAMPLING_DUET=1), three commits in one review, AMD EPYC host, timed end to end", AMD),
+    Evidence("inject-step10-duet", "20261206T0754", "aa^", "inject-step10", "10 % slower leapfrog step; the gradient "
+             "and the sampling runs as duets, in the same review as aa-16", AMD),
 ]
 
 

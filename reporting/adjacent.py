@@ -20,6 +20,8 @@ KIND = "gradient, adjacent processes"
 SAMPLING = "adjacent.sampling"
 SAMPLING_FILE = "adjacent_sampling.json"
 SAMPLING_KIND = "sampling, adjacent processes"
+CANARY_CASE = "canary"  # the host-drift canary, timed in the gradient's duets beside the cases
+CANARY = "adjacent.canary"  # its pairs' benchmark name in a review (no kind: it judges the machine, not PyMC)
 FILES = {ADJACENT: FILE, SAMPLING: SAMPLING_FILE}  # benchmark -> its file
 KINDS = {ADJACENT: KIND, SAMPLING: SAMPLING_KIND}
 
@@ -41,7 +43,7 @@ def pairs(measured: dict, base: str, head: str, benchmark: str = ADJACENT) -> pd
             common = min(len(base_values), len(head_values))
             if common <= WARMUP_ROUNDS + 1:
                 continue
-            rows.append({"benchmark": benchmark, "model": case, "backend": backend,
+            rows.append({"benchmark": _named(case, benchmark), "model": case, "backend": backend,
                          "value_base": float(np.median(base_values)), "value_head": float(np.median(head_values)),
                          "status_base": "ok", "status_head": "ok",
                          "rounds_base": base_values[WARMUP_ROUNDS:common], "rounds_head": head_values[WARMUP_ROUNDS:common]})
@@ -49,9 +51,13 @@ def pairs(measured: dict, base: str, head: str, benchmark: str = ADJACENT) -> pd
         case, backend = pair.split(" / ")
         status_base, status_head = (_status(why, side) for side in (base_hash, head_hash))
         if status_base != status_head:
-            rows.append({"benchmark": benchmark, "model": case, "backend": backend, "value_base": np.nan,
+            rows.append({"benchmark": _named(case, benchmark), "model": case, "backend": backend, "value_base": np.nan,
                          "value_head": np.nan, "status_base": status_base, "status_head": status_head})
     return pd.DataFrame(rows)
+
+
+def _named(case: str, benchmark: str) -> str:
+    return CANARY if case == CANARY_CASE else benchmark
 
 
 def _status(why: str | dict, commit: str) -> str:

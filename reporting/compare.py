@@ -376,12 +376,16 @@ def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, 
     return speed, aggregates
 
 
-def canary(pairs: pd.DataFrame) -> stats.Estimate | None:
-    """The host-drift canary's ratio head/base, where both sides measured it in rounds."""
-    rows = pairs[(pairs["benchmark"] == CANARY) & (pairs["status_base"] == "ok") & (pairs["status_head"] == "ok")]
-    if rows.empty:
-        return None
-    return stats.paired_estimate(rows["rounds_base"].iloc[0], rows["rounds_head"].iloc[0])
+def canary(pairs: pd.DataFrame) -> tuple[stats.Estimate | None, bool]:
+    """The host-drift canary's ratio head/base, and whether it was timed in the duets: there where the review has it
+    (each backend's duet a pair of processes, their rounds pooled), else in asv's rounds; None where neither side
+    measured it."""
+    for benchmark in (adjacent.CANARY, CANARY):
+        rows = ran_on_both(pairs, [benchmark])
+        if not rows.empty:
+            return (stats.paired_estimate(np.concatenate(list(rows["rounds_base"])),
+                                          np.concatenate(list(rows["rounds_head"]))), benchmark == adjacent.CANARY)
+    return None, False
 
 
 def _values(pairs: pd.DataFrame, benchmark: str, side: str) -> pd.Series:
@@ -492,6 +496,7 @@ class PairedReview:
     split: pd.DataFrame  # where a sampling run's time went
     canary: stats.Estimate | None
     posterior: pd.DataFrame  # reference errors against their tolerance
+    canary_in_duets: bool = False  # timed in the duets' processes beside the cases, not in asv's rounds
     budget_stops: list[str] = field(default_factory=list)  # adjacent rounds cut short by their budget
     duets: list[str] = field(default_factory=list)  # adjacent kinds whose sides' processes ran at once
 
@@ -560,13 +565,15 @@ def _paired_intro(review: PairedReview) -> list[str]:
         c = review.canary
         moved = abs(c.ratio - 1) >= stats.FLOOR and (c.low > 1 or c.high < 1)
         still = 1 - CANARY_STILL <= c.low and c.high <= 1 + CANARY_STILL
-        parts += ["", f"Host canary (fixed pure-Python work, no PyMC): {_ratio_text(c.ratio, c.low, c.high)}"
-                      + (": **the host itself moved between the sides**; a shift of that size shared by every series "
-                         "is the host's, not PyMC's." if moved else
-                         f": no shift of the host found, within its interval ({c.low - 1:+.1%} to {c.high - 1:+.1%})."
-                         if still else
-                         f": **too noisy to tell whether the host moved** (its interval spans {c.low - 1:+.1%} to "
-                         f"{c.high - 1:+.1%}): the host's moments differed between the sides' processes.")]
+        where, whom = (("timed in the duets, in each side's own process beside the cases", "the sides' processes")
+                       if review.canary_in_duets else ("timed in asv's rounds", "the host"))
+        parts += ["", f"Host canary (fixed pure-Python work, no PyMC; {where}): {_ratio_text(c.ratio, c.low, c.high)}"
+                      + (f": **{whom} ran at different speeds for the two sides**; a shift of that size shared by every "
+                         "series is the machine's, not PyMC's." if moved else
+                         f": {whom} ran alike for both sides, within its interval ({c.low - 1:+.1%} to "
+                         f"{c.high - 1:+.1%})." if still else
+                         f": **too noisy to tell whether {whom} ran alike for both sides** (its interval spans "
+                         f"{c.low - 1:+.1%} to {c.high - 1:+.1%}): the host's moments differed between the sides.")]
     return parts
 
 
@@ -740,7 +747,8 @@ def paired_review(pairs: pd.DataFrame) -> PairedReview | None:
     if speed.empty:
         return None
     speed, aggregates = judge(speed, family_aggregates(speed))
-    return PairedReview(speed, aggregates, time_split(pairs, speed), canary(pairs), wrong_posteriors(pairs))
+    host, in_duets = canary(pairs)
+    return PairedReview(speed, aggregates, time_split(pairs, speed), host, wrong_posteriors(pairs), in_duets)
 
 
 def review_pairs(results_dir: Path, base: Side, head: Side,

@@ -23,6 +23,8 @@ OUT.json says where it stopped: a review on a slow host keeps its budget and say
 With --duet the sides' processes of a backend run at once: each prepares every case, then the samples are taken
 in turn, side after side for each case (a gradient sample: the mean of 50 calls, ten a case; a sampling run: one
 a case), so that the two sides' samples of a case lie milliseconds (or one run) apart instead of a whole process.
+A gradient duet times the host-drift canary (benchmarks/canary.py) as one more case, in every process: whether the
+sides' processes ran alike.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import BACKEND_NAMES, model_cases, sampled_cases, write_json_atomically  # noqa: E402
 from benchmarks.gradient import SAMPLES  # noqa: E402
+from reporting.adjacent import CANARY_CASE  # noqa: E402
 
 MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
@@ -69,6 +72,7 @@ for case in sys.argv[3:]:
 # of CALLS calls; the sampling run: its first run after the compile, as in a separate process)
 DUET_CHILD = """
 import sys
+from benchmarks.canary import prepared_sample as canary
 from benchmarks.gradient import prepared_sample
 from benchmarks.sampling import prepared_run
 
@@ -76,7 +80,7 @@ prepare = {"gradient": prepared_sample, "sampling": prepared_run}[sys.argv[1]]
 samplers = {}
 for case in sys.argv[3:]:
     try:
-        samplers[case] = prepare(case, sys.argv[2])
+        samplers[case] = canary() if case == CANARY else prepare(case, sys.argv[2])
     except NotImplementedError as reason:
         print(MARK, case, "skipped:", str(reason).replace(chr(10), " "), flush=True)
     except Exception as error:
@@ -84,7 +88,7 @@ for case in sys.argv[3:]:
 print("ready", flush=True)
 for line in sys.stdin:
     print(samplers[line.strip()](), flush=True)
-""".replace("MARK", repr(MARK.strip()))
+""".replace("MARK", repr(MARK.strip())).replace("CANARY", repr(CANARY_CASE))
 
 
 def install(repo: Path, commit: str, folder: Path) -> Path:
@@ -237,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     commits = args.commit_list
     cases = args.cases or (sampled_cases() if args.metric == "sampling" else model_cases())
+    if args.duet and args.metric == "gradient":  # the canary in each side's process: did the sides' processes run alike?
+        cases = [*cases, CANARY_CASE]
     samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
     reasons, done = {}, resumed(args.out, args.metric, commits, samples, "duet" if args.duet else None)  # (backend, case) -> {commit: why it did not run}
     if done >= args.rounds:

@@ -176,7 +176,10 @@ def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_o
     assert list(measured["skipped"]) == ["discrete_mixture / blackjax"]
     assert set(measured["skipped"]["discrete_mixture / blackjax"]) == {base, head}  # each side's own reason
     pairs = adjacent.pairs(measured, base[:10], head[:10])
-    assert len(pairs) == 3 and all(len(rounds) == 2 for rounds in pairs["rounds_base"])
+    assert len(pairs) == 5 and all(len(rounds) == 2 for rounds in pairs["rounds_base"])
+    canary = pairs[pairs["benchmark"] == adjacent.CANARY]  # timed in every process, beside the cases
+    assert sorted(canary["backend"]) == ["blackjax", "pymc"] and set(canary["model"]) == {adjacent.CANARY_CASE}
+    assert all(1e-4 < value < 1e-1 for value in [*canary["value_base"], *canary["value_head"]])
     assert adjacent.duets(tmp_path) == [adjacent.KIND]  # the review says how its gradient rounds were timed
     adjacent_pairs = _script()
     samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}

@@ -131,17 +131,21 @@ def test_a_review_stopped_inside_a_round_pairs_the_rounds_both_sides_have():
     assert paired.log_ratios(base, head[:0]) is None
 
 
-def _a_a_review(noise, seed=3):
-    """A review of one commit against itself: six cases' gradient in 8 rounds of the given noise, and the canary."""
+def _a_a_review(noise, seed=3, canary_slower=1.0):
+    """A review of one commit against itself: six cases' gradient in 8 rounds of the given noise, and the canary in
+    asv's rounds and in two backends' duets (its head side `canary_slower` times slower there)."""
+    from reporting import adjacent
     from reporting.results import CANARY
     rng = np.random.default_rng(seed)
     rows = [{"benchmark": GRADIENT, "model": f"m{i}", "backend": "pymc", "value_base": 1e-4, "value_head": 1e-4,
              "status_base": "ok", "status_head": "ok",
              "rounds_base": 1e-4 * _rounds(rng, 7, noise), "rounds_head": 1e-4 * _rounds(rng, 7, noise)}
             for i in range(6)]
-    rows.append({"benchmark": CANARY, "model": "", "backend": "", "value_base": 4e-3, "value_head": 4e-3,
-                 "status_base": "ok", "status_head": "ok",
-                 "rounds_base": 4e-3 * _rounds(rng, 7, noise), "rounds_head": 4e-3 * _rounds(rng, 7, noise)})
+    canaries = [(CANARY, "", 1.0), (adjacent.CANARY, "pymc", canary_slower), (adjacent.CANARY, "nutpie-numba", canary_slower)]
+    rows += [{"benchmark": benchmark, "model": "canary", "backend": backend, "value_base": 4e-3, "value_head": 4e-3,
+              "status_base": "ok", "status_head": "ok",
+              "rounds_base": 4e-3 * _rounds(rng, 7, noise), "rounds_head": slower * 4e-3 * _rounds(rng, 7, noise)}
+             for benchmark, backend, slower in canaries]
     review = compare.paired_review(pd.DataFrame(rows))
     empty = pd.DataFrame(columns=["verdict", "status_head", "status_base"])
     sides = compare.Side("b" * 40, "m"), compare.Side("c" * 40, "m")
@@ -152,13 +156,20 @@ def _a_a_review(noise, seed=3):
 def test_nothing_found_by_a_review_too_noisy_for_its_goals_is_inconclusive_not_no_change():
     quiet, quiet_worse = _a_a_review(0.002)
     assert quiet.startswith("**No change**") and not quiet_worse
-    assert "no shift of the host found" in quiet
+    assert "timed in the duets" in quiet and "the sides' processes ran alike for both sides" in quiet
     noisy, noisy_worse = _a_a_review(0.2)
     headline = noisy.splitlines()[0]
     assert headline.startswith("**Inconclusive**") and not noisy_worse
     assert "gradient" in headline and "(goal 3%)" in headline
-    assert "too noisy to tell whether the host moved" in noisy and "held still" not in noisy
+    assert "too noisy to tell whether the sides' processes ran alike" in noisy and "ran alike for both" not in noisy
     assert "| goal" in noisy.split("### Smallest detectable change", 1)[1]
+
+
+def test_the_canary_of_the_duets_is_the_one_reported_and_a_shift_there_is_the_machines():
+    slower, _ = _a_a_review(0.002, canary_slower=1.2)
+    canary_line = next(line for line in slower.splitlines() if line.startswith("Host canary"))
+    assert "timed in the duets" in canary_line and canary_line.split(": ", 1)[1].startswith("1.2")
+    assert "**the sides' processes ran at different speeds for the two sides**" in canary_line
 
 
 def test_every_goal_the_rounds_rule_reads_is_one_the_review_judges_by():

@@ -281,8 +281,9 @@ REVIEW_DUET ?= 1
 # the tracked metrics still come from asv, once a side. REVIEW_SAMPLING_ADJACENT= (empty): in asv's rounds instead.
 REVIEW_SAMPLING_ADJACENT ?= 8
 # REVIEW_SAMPLING_DUET=1: those rounds as duets too (each process compiles every case, then the sides' first runs
-# of a case are taken one right after the other). Not the default: not yet measured in a review.
-REVIEW_SAMPLING_DUET ?=
+# of a case are taken one right after the other; docs/review.md: aa-16). REVIEW_SAMPLING_DUET= (empty): one side's
+# process after the other's.
+REVIEW_SAMPLING_DUET ?= 1
 # Each adjacent phase starts no round (past its first three) that would end later than these minutes after the
 # phase began, its builds included; the report says where one stopped. asv's rounds and the tracked metrics took
 # about 10 minutes of a review on the AMD EPYC host and 7.5 on the Intel Xeon host, whose adjacent rounds took 17.5

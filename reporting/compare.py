@@ -565,15 +565,17 @@ def _paired_intro(review: PairedReview) -> list[str]:
         c = review.canary
         moved = abs(c.ratio - 1) >= stats.FLOOR and (c.low > 1 or c.high < 1)
         still = 1 - CANARY_STILL <= c.low and c.high <= 1 + CANARY_STILL
-        where, whom = (("timed in the duets, in each side's own process beside the cases", "the sides' processes")
-                       if review.canary_in_duets else ("timed in asv's rounds", "the host"))
+        where, alike, differ = (("timed in the duets, in each side's own process beside the cases",
+                                 "the sides' processes ran at one speed", "the sides' processes ran at different speeds")
+                                if review.canary_in_duets else
+                                ("timed in asv's rounds", "the host held still between the sides",
+                                 "the host itself moved between the sides"))
         parts += ["", f"Host canary (fixed pure-Python work, no PyMC; {where}): {_ratio_text(c.ratio, c.low, c.high)}"
-                      + (f": **{whom} ran at different speeds for the two sides**; a shift of that size shared by every "
-                         "series is the machine's, not PyMC's." if moved else
-                         f": {whom} ran alike for both sides, within its interval ({c.low - 1:+.1%} to "
-                         f"{c.high - 1:+.1%})." if still else
-                         f": **too noisy to tell whether {whom} ran alike for both sides** (its interval spans "
-                         f"{c.low - 1:+.1%} to {c.high - 1:+.1%}): the host's moments differed between the sides.")]
+                      + (f": **{differ}**; a shift of that size shared by every series is the machine's, not PyMC's."
+                         if moved else
+                         f": {alike}, within its interval ({c.low - 1:+.1%} to {c.high - 1:+.1%})." if still else
+                         f": **too noisy to tell whether {alike}** (its interval spans {c.low - 1:+.1%} to "
+                         f"{c.high - 1:+.1%}): the host's moments differed between the sides.")]
     return parts
 
 

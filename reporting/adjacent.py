@@ -22,6 +22,10 @@ SAMPLING_FILE = "adjacent_sampling.json"
 SAMPLING_KIND = "sampling, adjacent processes"
 CANARY_CASE = "canary"  # the host-drift canary, timed in the gradient's duets beside the cases
 CANARY = "adjacent.canary"  # its pairs' benchmark name in a review (no kind: it judges the machine, not PyMC)
+# A duet round whose canary ran this much faster in one side's process than in the other's is not judged (the AMD
+# host, 20261206T0839: pymc-numba's head process ran 1.52x slower on the canary and 1.52-1.67x on every case for a
+# round; the canary's round-to-round spread elsewhere: a few %, once 12 %).
+UNEVEN = 0.25
 FILES = {ADJACENT: FILE, SAMPLING: SAMPLING_FILE}  # benchmark -> its file
 KINDS = {ADJACENT: KIND, SAMPLING: SAMPLING_KIND}
 
@@ -31,22 +35,44 @@ def _full(commits: list[str], commit: str) -> str | None:
     return next((full for full in commits if full.startswith(commit) or commit.startswith(full)), None)
 
 
+def uneven_rounds(samples: dict, base_hash: str, head_hash: str) -> np.ndarray:
+    """Per round, whether some backend's canary (timed in each side's own process beside the cases) ran more than
+    UNEVEN faster in one side's process than in the other's: that process ran at another speed for the whole round,
+    and every case of the round with it. The round is then judged for no backend, so that the rounds of a family
+    aggregate stay aligned. None uneven without a canary."""
+    uneven = np.zeros(0, dtype=bool)
+    for by_case in samples.values():
+        if CANARY_CASE in by_case:
+            base_values, head_values = (np.asarray(by_case[CANARY_CASE][side], dtype=float) for side in (base_hash, head_hash))
+            common = min(len(base_values), len(head_values))
+            these = np.abs(np.log(head_values[:common] / base_values[:common])) > np.log1p(UNEVEN)
+            size = max(len(uneven), common)
+            uneven = np.pad(uneven, (0, size - len(uneven))) | np.pad(these, (0, size - common))
+    return uneven
+
+
 def pairs(measured: dict, base: str, head: str, benchmark: str = ADJACENT) -> pd.DataFrame:
     """Review pairs of base and head from a scripts/adjacent_pairs.py file's contents (none if it lacks either),
-    named `benchmark`."""
+    named `benchmark`. The rounds where a backend's canary ran unevenly (`uneven_rounds`) are judged for no case, the
+    canaries included (the canary does not depend on the commit, so dropping them biases no side); "uneven" counts
+    them."""
     base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
     rows = []
+    uneven = uneven_rounds(measured["samples"], base_hash, head_hash) if base_hash and head_hash else None
     for backend, by_case in measured["samples"].items() if base_hash and head_hash else []:
         for case, by_commit in by_case.items():
             base_values = np.asarray(by_commit[base_hash], dtype=float)
             head_values = np.asarray(by_commit[head_hash], dtype=float)
             common = min(len(base_values), len(head_values))
-            if common <= WARMUP_ROUNDS + 1:
+            judged = np.arange(WARMUP_ROUNDS, common)
+            dropped = judged[np.pad(uneven, (0, max(0, common - len(uneven))))[judged]]
+            judged = np.setdiff1d(judged, dropped)
+            if len(judged) <= 1:
                 continue
             rows.append({"benchmark": _named(case, benchmark), "model": case, "backend": backend,
                          "value_base": float(np.median(base_values)), "value_head": float(np.median(head_values)),
                          "status_base": "ok", "status_head": "ok",
-                         "rounds_base": base_values[WARMUP_ROUNDS:common], "rounds_head": head_values[WARMUP_ROUNDS:common]})
+                         "rounds_base": base_values[judged], "rounds_head": head_values[judged]})
     for pair, why in measured.get("skipped", {}).items() if base_hash and head_hash else []:
         case, backend = pair.split(" / ")
         status_base, status_head = (_status(why, side) for side in (base_hash, head_hash))
@@ -82,6 +108,25 @@ def budget_stops(results_dir: Path) -> list[str]:
         if stopped:
             notes.append(f"{KINDS[benchmark]}: {stopped['rounds']} of the {stopped['planned']} rounds asked for; one "
                          f"more would have passed its budget of {stopped['minutes']:g} min")
+    return notes
+
+
+def uneven_notes(results_dir: Path, base: str, head: str) -> list[str]:
+    """Per adjacent-process file, the judged rounds it dropped because a backend's canary ran unevenly, with the
+    canaries' ratios head/base that round."""
+    notes = []
+    for benchmark, name in FILES.items():
+        if not (path := Path(results_dir) / name).exists():
+            continue
+        measured = json.loads(path.read_text())
+        base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
+        if not (base_hash and head_hash):
+            continue
+        uneven = uneven_rounds(measured["samples"], base_hash, head_hash)
+        for round_ in np.flatnonzero(uneven[WARMUP_ROUNDS:]) + WARMUP_ROUNDS:
+            ratios = [f"{backend} {by_case[CANARY_CASE][head_hash][round_] / by_case[CANARY_CASE][base_hash][round_]:.2f}"
+                      for backend, by_case in measured["samples"].items() if CANARY_CASE in by_case]
+            notes.append(f"{KINDS[benchmark]}, round {round_ + 1} of {len(uneven)} (canary head/base: {', '.join(ratios)})")
     return notes
 
 

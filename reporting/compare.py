@@ -497,6 +497,7 @@ class PairedReview:
     canary: stats.Estimate | None
     posterior: pd.DataFrame  # reference errors against their tolerance
     canary_in_duets: bool = False  # timed in the duets' processes beside the cases, not in asv's rounds
+    uneven: list[str] = field(default_factory=list)  # duet rounds not judged: a backend's canary ran unevenly
     budget_stops: list[str] = field(default_factory=list)  # adjacent rounds cut short by their budget
     duets: list[str] = field(default_factory=list)  # adjacent kinds whose sides' processes ran at once
 
@@ -576,6 +577,10 @@ def _paired_intro(review: PairedReview) -> list[str]:
                          f": {alike}, within its interval ({c.low - 1:+.1%} to {c.high - 1:+.1%})." if still else
                          f": **too noisy to tell whether {alike}** (its interval spans {c.low - 1:+.1%} to "
                          f"{c.high - 1:+.1%}): the host's moments differed between the sides.")]
+    if review.uneven:
+        parts += ["", f"Rounds not judged, for any case: a backend's canary ran more than {adjacent.UNEVEN:.0%} faster "
+                      "in one side's process than in the other's (that process ran at another speed for the whole "
+                      "round, every case with it): " + "; ".join(review.uneven) + "."]
     return parts
 
 
@@ -774,7 +779,8 @@ def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | N
     review = paired_review(pairs)
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
-        review = replace(review, budget_stops=adjacent.budget_stops(results_dir), duets=adjacent.duets(results_dir))
+        review = replace(review, budget_stops=adjacent.budget_stops(results_dir), duets=adjacent.duets(results_dir),
+                         uneven=adjacent.uneven_notes(results_dir, base.commit, head.commit))
         single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]
     return render(base, head, speed_changes(single, thresholds.by_family), algorithmic_changes(pairs),
                   status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review,

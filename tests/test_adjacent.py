@@ -4,6 +4,7 @@ the mirror's commits built once) and its pairs in the review (reporting/adjacent
 import importlib.util
 import json
 import os
+from dataclasses import replace
 import subprocess
 import sys
 from pathlib import Path
@@ -126,6 +127,43 @@ def test_adjacent_pairs_are_judged_as_their_own_kind():
     review = compare.paired_review(pd.DataFrame(pairs))
     assert set(review.speed["verdict"]) == {"slower"} and set(review.speed["kind"]) == {adjacent.KIND}
     assert adjacent.KIND in set(compare.detectable_by_kind(review)["kind"])
+
+
+def test_a_round_whose_canary_ran_unevenly_between_the_sides_processes_is_judged_for_no_backend(tmp_path):
+    """As on the AMD host (20261206T0839, once): for a round, pymc-numba's head process ran 1.5x slower on everything;
+    here twice, more than the estimator's trim absorbs."""
+    rng = np.random.default_rng(6)
+    commits = ["b" * 40, "h" * 40]
+
+    def sides(value, slow_rounds=()):
+        head = value * np.exp(rng.normal(0, 0.01, 10))
+        head[list(slow_rounds)] *= 1.5
+        return {commits[0]: list(value * np.exp(rng.normal(0, 0.01, 10))), commits[1]: list(head)}
+
+    samples = {"pymc": {"a": sides(1e-5), adjacent.CANARY_CASE: sides(2.5e-3)},
+               "pymc-numba": {"a": sides(1e-5, (3, 7)), "c": sides(2e-5, (3, 7)),
+                              adjacent.CANARY_CASE: sides(2.5e-3, (3, 7))}}
+    measured = {"commits": commits, "samples": samples, "mode": "duet"}
+    assert np.flatnonzero(adjacent.uneven_rounds(samples, *commits)).tolist() == [3, 7]
+    pairs = adjacent.pairs(measured, "b" * 8, "h" * 8)
+    assert all(len(rounds) == 7 for rounds in pairs["rounds_base"])  # dropped for every backend: aligned
+    review = compare.paired_review(pairs)
+    assert set(review.speed["verdict"]) == {"same"} and set(review.aggregates["verdict"]) == {"same"}
+    assert review.canary_in_duets and abs(review.canary.ratio - 1) < 0.02
+    (tmp_path / adjacent.FILE).write_text(json.dumps(measured))
+    notes = adjacent.uneven_notes(tmp_path, "b" * 8, "h" * 8)
+    assert len(notes) == 2 and "round 8 of 10" in notes[1] and "pymc-numba 1.5" in notes[1], notes
+    empty = pd.DataFrame(columns=["verdict", "status_head", "status_base"])
+    markdown, _ = compare.render(compare.Side("b" * 40, "m"), compare.Side("h" * 40, "m"), empty, empty, empty,
+                                 compare.Thresholds({}, "m"), review=replace(review, uneven=notes))
+    assert "Rounds not judged, for any case: a backend's canary ran more than 25% faster" in markdown
+    kept = dict(samples, **{backend: {k: v for k, v in by_case.items() if k != adjacent.CANARY_CASE}
+                            for backend, by_case in samples.items()})
+    unchecked = compare.paired_review(adjacent.pairs({"commits": commits, "samples": kept}, "b" * 8, "h" * 8))
+    def widths(judged):
+        numba = judged.speed[judged.speed["backend"] == "pymc-numba"]
+        return (numba["high"] - numba["low"]).to_numpy()
+    assert (widths(unchecked) > 3 * widths(review)).all()  # without the canary the slow rounds blur pymc-numba's
 
 
 def test_a_case_that_fails_on_one_side_only_is_a_new_failure():

@@ -40,9 +40,9 @@ SHARED_START, SHARED_END = "<!-- shared: written by scripts/evidence.py -->", "<
 SHARED_FAMILY = "pymc-*"  # the family whose sampling aggregate a slower NUTS step must move
 README = ROOT / "README.md"
 README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
-# The reviews README.md summarizes: the default review of two commits, as a pull request gets it, on each host, and
-# the gradient as duets
-README_REVIEWS = ("aa-12", "inject-step10-default", "aa-14", "aa-15", "inject-grad5-duet")
+# The reviews README.md summarizes: the default review (duets) on the AMD host, A/A and as a pull request gets it;
+# on the Intel host, the default before duets and the gradient as duets
+README_REVIEWS = ("aa-16", "inject-step10-pr", "aa-14", "aa-15", "inject-grad5-duet")
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark (or the sampling runs) with the sides' processes
 # adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
@@ -62,7 +62,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261205T1636": (("aa^", "inject-step10"), "backend"),
             "20261206T0453": (("aa^", "aa"), "backend"),
             "20261206T0546": (("aa^", "aa", "inject-grad5", "inject-grad10"), "backend and its sides at once (a duet)"),
-            "20261206T0754": (("aa^", "aa", "inject-step10"), "backend and its sides at once (a duet)")}
+            "20261206T0754": (("aa^", "aa", "inject-step10"), "backend and its sides at once (a duet)"),
+            "20261206T0839": (("aa^", "inject-step10"), "backend and its sides at once (a duet)")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -150,6 +151,9 @@ REVIEWS = [
              "(REVIEW_SAMPLING_DUET=1), three commits in one review, AMD EPYC host, timed end to end", AMD),
     Evidence("inject-step10-duet", "20261206T0754", "aa^", "inject-step10", "10 % slower leapfrog step; the gradient "
              "and the sampling runs as duets, in the same review as aa-16", AMD),
+    Evidence("inject-step10-pr", "20261206T0839", "aa^", "inject-step10", "10 % slower leapfrog step; the default "
+             "review since 2026-12-06 (the gradient, with the canary beside it, and the sampling runs as duets), two "
+             "commits as a pull request gets it, timed end to end", AMD),
 ]
 
 

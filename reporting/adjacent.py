@@ -54,11 +54,10 @@ def uneven_rounds(samples: dict, base_hash: str, head_hash: str) -> np.ndarray:
 def pairs(measured: dict, base: str, head: str, benchmark: str = ADJACENT) -> pd.DataFrame:
     """Review pairs of base and head from a scripts/adjacent_pairs.py file's contents (none if it lacks either),
     named `benchmark`. The rounds where a backend's canary ran unevenly (`uneven_rounds`) are judged for no case, the
-    canaries included (the canary does not depend on the commit, so dropping them biases no side); "uneven" counts
-    them."""
+    canaries included (the canary does not depend on the commit, so dropping them biases no side)."""
     base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
     rows = []
-    uneven = uneven_rounds(measured["samples"], base_hash, head_hash) if base_hash and head_hash else None
+    uneven = uneven_rounds(measured["samples"], base_hash, head_hash) if base_hash and head_hash else []
     for backend, by_case in measured["samples"].items() if base_hash and head_hash else []:
         for case, by_commit in by_case.items():
             base_values = np.asarray(by_commit[base_hash], dtype=float)

@@ -35,19 +35,27 @@ def _full(commits: list[str], commit: str) -> str | None:
     return next((full for full in commits if full.startswith(commit) or commit.startswith(full)), None)
 
 
+def _canary_ratios(samples: dict, base_hash: str, head_hash: str) -> dict[str, np.ndarray]:
+    """Per backend whose duets timed the canary, its ratio head/base round by round (the rounds both sides have)."""
+    ratios = {}
+    for backend, by_case in samples.items():
+        if CANARY_CASE in by_case:
+            base_values, head_values = (np.asarray(by_case[CANARY_CASE][side], dtype=float) for side in (base_hash, head_hash))
+            common = min(len(base_values), len(head_values))
+            ratios[backend] = head_values[:common] / base_values[:common]
+    return ratios
+
+
 def uneven_rounds(samples: dict, base_hash: str, head_hash: str) -> np.ndarray:
     """Per round, whether some backend's canary (timed in each side's own process beside the cases) ran more than
     UNEVEN faster in one side's process than in the other's: that process ran at another speed for the whole round,
     and every case of the round with it. The round is then judged for no backend, so that the rounds of a family
     aggregate stay aligned. None uneven without a canary."""
     uneven = np.zeros(0, dtype=bool)
-    for by_case in samples.values():
-        if CANARY_CASE in by_case:
-            base_values, head_values = (np.asarray(by_case[CANARY_CASE][side], dtype=float) for side in (base_hash, head_hash))
-            common = min(len(base_values), len(head_values))
-            these = np.abs(np.log(head_values[:common] / base_values[:common])) > np.log1p(UNEVEN)
-            size = max(len(uneven), common)
-            uneven = np.pad(uneven, (0, size - len(uneven))) | np.pad(these, (0, size - common))
+    for ratio in _canary_ratios(samples, base_hash, head_hash).values():
+        these = np.abs(np.log(ratio)) > np.log1p(UNEVEN)
+        size = max(len(uneven), len(these))
+        uneven = np.pad(uneven, (0, size - len(uneven))) | np.pad(these, (0, size - len(these)))
     return uneven
 
 
@@ -91,45 +99,42 @@ def _status(why: str | dict, commit: str) -> str:
     return reason.split(":", 1)[0] if reason else "ok"
 
 
+def _files(results_dir: Path) -> list[tuple[str, dict]]:
+    """(benchmark, contents) of every adjacent-process file in the review's folder."""
+    return [(benchmark, json.loads(path.read_text())) for benchmark, name in FILES.items()
+            if (path := Path(results_dir) / name).exists()]
+
+
 def review_pairs(results_dir: Path, base: str, head: str) -> pd.DataFrame:
     """The pairs of every adjacent-process file in the review's folder."""
-    found = [pairs(json.loads(path.read_text()), base, head, benchmark) for benchmark, name in FILES.items()
-             if (path := Path(results_dir) / name).exists()]
+    found = [pairs(measured, base, head, benchmark) for benchmark, measured in _files(results_dir)]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
 
 
 def budget_stops(results_dir: Path) -> list[str]:
     """Where the adjacent rounds stopped short of their number at their budget (scripts/adjacent_pairs.py --minutes)."""
-    notes = []
-    for benchmark, name in FILES.items():
-        path = Path(results_dir) / name
-        stopped = json.loads(path.read_text()).get("stopped") if path.exists() else None
-        if stopped:
-            notes.append(f"{KINDS[benchmark]}: {stopped['rounds']} of the {stopped['planned']} rounds asked for; one "
-                         f"more would have passed its budget of {stopped['minutes']:g} min")
-    return notes
+    return [f"{KINDS[benchmark]}: {stopped['rounds']} of the {stopped['planned']} rounds asked for; one more would "
+            f"have passed its budget of {stopped['minutes']:g} min"
+            for benchmark, measured in _files(results_dir) if (stopped := measured.get("stopped"))]
 
 
 def uneven_notes(results_dir: Path, base: str, head: str) -> list[str]:
     """Per adjacent-process file, the judged rounds it dropped because a backend's canary ran unevenly, with the
     canaries' ratios head/base that round."""
     notes = []
-    for benchmark, name in FILES.items():
-        if not (path := Path(results_dir) / name).exists():
-            continue
-        measured = json.loads(path.read_text())
+    for benchmark, measured in _files(results_dir):
         base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
         if not (base_hash and head_hash):
             continue
         uneven = uneven_rounds(measured["samples"], base_hash, head_hash)
+        ratios = _canary_ratios(measured["samples"], base_hash, head_hash)
         for round_ in np.flatnonzero(uneven[WARMUP_ROUNDS:]) + WARMUP_ROUNDS:
-            ratios = [f"{backend} {by_case[CANARY_CASE][head_hash][round_] / by_case[CANARY_CASE][base_hash][round_]:.2f}"
-                      for backend, by_case in measured["samples"].items() if CANARY_CASE in by_case]
-            notes.append(f"{KINDS[benchmark]}, round {round_ + 1} of {len(uneven)} (canary head/base: {', '.join(ratios)})")
+            that_round = ", ".join(f"{backend} {ratio[round_]:.2f}" for backend, ratio in ratios.items()
+                                   if round_ < len(ratio))
+            notes.append(f"{KINDS[benchmark]}, round {round_ + 1} of {len(uneven)} (canary head/base: {that_round})")
     return notes
 
 
 def duets(results_dir: Path) -> list[str]:
     """The kinds whose rounds ran as duets (scripts/adjacent_pairs.py --duet): the sides' processes alive at once."""
-    return [KINDS[benchmark] for benchmark, name in FILES.items()
-            if (path := Path(results_dir) / name).exists() and json.loads(path.read_text()).get("mode") == "duet"]
+    return [KINDS[benchmark] for benchmark, measured in _files(results_dir) if measured.get("mode") == "duet"]

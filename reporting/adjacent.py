@@ -20,7 +20,7 @@ KIND = "gradient, adjacent processes"
 SAMPLING = "adjacent.sampling"
 SAMPLING_FILE = "adjacent_sampling.json"
 SAMPLING_KIND = "sampling, adjacent processes"
-CANARY_CASE = "canary"  # the host-drift canary, timed in the gradient's duets beside the cases
+CANARY_CASE = "canary"  # the host-drift canary, timed in the duets beside the cases
 CANARY = "adjacent.canary"  # its pairs' benchmark name in a review (no kind: it judges the machine, not PyMC)
 # A duet round whose canary ran this much faster in one side's process than in the other's is not judged (the AMD
 # host, 20261206T0839: pymc-numba's head process ran 1.52x slower on the canary and 1.52-1.67x on every case for a

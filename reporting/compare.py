@@ -52,6 +52,7 @@ GRAD_EVALS_TOTAL = "sampling.SamplingCost.track_grad_evals_total"
 PAIRED_KINDS = {WALL: "sampling", GRADIENT: "gradient", COMPILE_WARM: "compile", adjacent.ADJACENT: adjacent.KIND,
                 adjacent.SAMPLING: adjacent.SAMPLING_KIND}
 LONG_RUN = 2.0  # seconds: sampling runs at least this long are the ones a 10 % change must show in
+RUN_KINDS = ("sampling", adjacent.SAMPLING_KIND)  # whole sampling runs (their changes also need stats.RUN_FLOOR)
 
 # benchmark -> family; a family shares one A/A-measured threshold.
 SPEED_FAMILIES = {
@@ -371,9 +372,18 @@ def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, 
     adjusted = stats.adjusted(list(speed["p"]) + list(aggregates["p"]))
     speed, aggregates = speed.copy(), aggregates.copy()
     speed["p_adjusted"], aggregates["p_adjusted"] = adjusted[:len(speed)], adjusted[len(speed):]
-    for table, floor in ((speed, stats.BENCHMARK_FLOOR), (aggregates, stats.FLOOR)):
-        table["verdict"] = [stats.verdict(ratio, q, floor) for ratio, q in zip(table["ratio"], table["p_adjusted"])]
+    speed["verdict"] = [stats.verdict(ratio, q, floor) for ratio, q, floor
+                        in zip(speed["ratio"], speed["p_adjusted"], benchmark_floors(speed))]
+    aggregates["verdict"] = [stats.verdict(ratio, q, stats.FLOOR) for ratio, q
+                             in zip(aggregates["ratio"], aggregates["p_adjusted"])]
     return speed, aggregates
+
+
+def benchmark_floors(speed: pd.DataFrame) -> list[float]:
+    """The smallest change flagged per benchmark: BENCHMARK_FLOOR, and for a sampling run whatever share of its base
+    seconds RUN_FLOOR is, where that is more (a short run's fixed costs)."""
+    return [max(stats.BENCHMARK_FLOOR, stats.RUN_FLOOR / base) if kind in RUN_KINDS else stats.BENCHMARK_FLOOR
+            for kind, base in zip(speed["kind"], speed["value_base"])]
 
 
 def canary(pairs: pd.DataFrame) -> tuple[stats.Estimate | None, bool]:
@@ -553,8 +563,9 @@ def _paired_intro(review: PairedReview) -> list[str]:
                   f"and is not judged). Ratios head/base with "
                   f"{stats.CONFIDENCE:.0%} t intervals over the rounds' log ratios; flagged where the p-value, "
                   f"adjusted over this report's {len(speed) + len(aggregates)} tests (Benjamini-Hochberg), is "
-                  f"below {stats.FDR} and the change is at least {stats.BENCHMARK_FLOOR:.0%} (a benchmark; "
-                  f"{stats.FLOOR:.0%} for a family aggregate)."]
+                  f"below {stats.FDR} and the change is at least {stats.BENCHMARK_FLOOR:.0%} (a benchmark, and a "
+                  f"sampling run's at least {stats.RUN_FLOOR * 1000:g} ms too; {stats.FLOOR:.0%} for a family "
+                  f"aggregate)."]
     if review.duets:
         parts += ["", f"Timed as duets ({', '.join(review.duets)}): in each round a process per side, all alive at "
                       "once, each case's samples taken side after side (the order reversed from sample to sample "

@@ -13,7 +13,7 @@ family and benchmark kind, the same over the round-wise trimmed mean of its benc
 the (trimmed) geometric-mean ratio, whose test sees a change shared by the family even where each benchmark
 alone is inside its noise. The p-values of the whole report are adjusted together
 (Benjamini-Hochberg), and a change is flagged when its adjusted p-value is below FDR and it is at
-least BENCHMARK_FLOOR (a benchmark) or FLOOR (an aggregate) in size.
+least BENCHMARK_FLOOR (a benchmark; a sampling run's also RUN_FLOOR seconds) or FLOOR (an aggregate) in size.
 """
 
 from __future__ import annotations
@@ -32,6 +32,14 @@ FLOOR = 0.01  # smaller changes of an aggregate are not flagged however certain 
 # (docs/evidence/aa-8.md: pymc-numba logistic_regression-1000, adjusted p 0.0015; 0.4 % in the next one), so
 # a build's own offset reaches that size; across a family's cases such offsets average out.
 BENCHMARK_FLOOR = 0.03
+# A sampling run's change must also be this many seconds: a whole run carries fixed costs (threads started, traces
+# allocated, first calls) that two builds can shift by milliseconds however short the run, as BENCHMARK_FLOOR's offset
+# for a benchmark. nutpie-numba, which no injected change reaches, ran 13 ms (1.056x) slower on a 0.24 s run in every
+# round (docs/evidence/inject-step5-both-ways.md, p 3e-5), and was flagged once more on a 34 ms run (1.045x, 1.5 ms,
+# inject-step10-pr.md); over the committed reviews the test's raw p-values on runs < 0.5 s were as calibrated as on
+# longer ones (p < 0.05 in 4 % of the 78 unchanged pairs), and the smallest flagged true change of a run moved 44 ms
+# (pymc-numba eight_schools_centered, 0.946 s, 1.047x): a floor between the two costs no detection seen.
+RUN_FLOOR = 0.02
 POWER = 0.8  # for the smallest detectable change
 WARMUP_ROUNDS = 1
 # Some processes run one benchmark at half its speed throughout (gp_latent-50 through PyMC's C

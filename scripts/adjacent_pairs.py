@@ -23,8 +23,9 @@ OUT.json says where it stopped: a review on a slow host keeps its budget and say
 With --duet the sides' processes of a backend run at once: each prepares every case, then the samples are taken
 in turn, side after side for each case (a gradient sample: the mean of 50 calls, ten a case; a sampling run: one
 a case), so that the two sides' samples of a case lie milliseconds (or one run) apart instead of a whole process.
-A gradient duet times the host-drift canary (benchmarks/canary.py) as one more case, in every process: whether the
-sides' processes ran alike.
+Every duet times the host-drift canary (benchmarks/canary.py) in each side's process beside the cases (the gradient's:
+as one more case; the sampling runs': after every run, so that its samples span the round): whether the sides'
+processes ran alike.
 """
 
 from __future__ import annotations
@@ -137,12 +138,23 @@ def _sample(child: subprocess.Popen, case: str) -> float | None:
         return None
 
 
+def schedule(metric: str, runnable: list[str]) -> list[str]:
+    """The cases in the order a duet samples them: SAMPLES passes over the gradient's cases; one over the sampling
+    runs, with the canary (where it is among them) sampled after every run, its samples spread over the round."""
+    if metric == "gradient":
+        return runnable * SAMPLES
+    runs = [case for case in runnable if case != CANARY_CASE]
+    if CANARY_CASE not in runnable:
+        return runs
+    return [taken for case in runs for taken in (case, CANARY_CASE)] or [CANARY_CASE]
+
+
 def duet(metric: str, backend: str, cases: list[str], sites: dict[str, Path],
          order: list[str]) -> dict[str, dict[str, float | str]]:
     """Per commit, each case's seconds (per evaluation: the median of SAMPLES samples; per sampling run: one run) or
-    why it cannot run, with every commit's process alive at once and the samples taken in turn: for each sample and
-    case, one from each side in `order`, reversed every other sample, so that the host's moments fall on the sides
-    alike. A case that cannot run on some side is timed on none (the others report nothing for it)."""
+    why it cannot run, with every commit's process alive at once and the samples taken in turn (`schedule`): for each
+    sample of a case, one from each side in `order`, reversed every other sample of that case, so that the host's
+    moments fall on the sides alike. A case that cannot run on some side is timed on none (the others report nothing for it)."""
     # stderr to files, not pipes: a child's warnings cannot fill a pipe and stall it
     children, values, errs = {}, {commit: {} for commit in order}, {commit: tempfile.TemporaryFile("w+") for commit in order}
     for commit in order:
@@ -163,13 +175,12 @@ def duet(metric: str, backend: str, cases: list[str], sites: dict[str, Path],
                 values[commit] = {case: values[commit].get(case, ended) for case in cases}
         runnable = [case for case in cases if not any(case in values[commit] for commit in order)]
         samples = {commit: {case: [] for case in runnable} for commit in order}
-        for sample in range(SAMPLES if metric == "gradient" else 1):
-            for case in runnable:
-                for commit in order[::-1] if sample % 2 else order:
-                    if (value := _sample(children[commit], case)) is None:
-                        ended = _ended(children[commit], errs[commit])
-                        return {**values, commit: {case: values[commit].get(case, ended) for case in cases}}
-                    samples[commit][case].append(value)
+        for case in schedule(metric, runnable):
+            for commit in order[::-1] if len(samples[order[0]][case]) % 2 else order:
+                if (value := _sample(children[commit], case)) is None:
+                    ended = _ended(children[commit], errs[commit])
+                    return {**values, commit: {case: values[commit].get(case, ended) for case in cases}}
+                samples[commit][case].append(value)
     finally:
         for child in children.values():
             child.kill()
@@ -241,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     commits = args.commit_list
     cases = args.cases or (sampled_cases() if args.metric == "sampling" else model_cases())
-    if args.duet and args.metric == "gradient":  # the canary in each side's process: did the sides' processes run alike?
+    if args.duet:  # the canary in each side's process: did the sides' processes run alike?
         cases = [*cases, CANARY_CASE]
     samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
     reasons, done = {}, resumed(args.out, args.metric, commits, samples, "duet" if args.duet else None)  # (backend, case) -> {commit: why it did not run}

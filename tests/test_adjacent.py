@@ -13,6 +13,7 @@ import asv_runs
 import numpy as np
 import pandas as pd
 
+from benchmarks.gradient import SAMPLES
 from reporting import adjacent, compare
 
 SCRIPT = asv_runs.ROOT / "scripts" / "adjacent_pairs.py"
@@ -237,6 +238,19 @@ def test_sampling_runs_in_a_duet_are_each_process_first_run_after_its_compile(tm
     assert measured["metric"] == "sampling" and measured["mode"] == "duet"
     assert [len(values[base]), len(values[head])] == [3, 3] and all(0.01 < v < 120 for v in values[base] + values[head])
     assert adjacent.duets(tmp_path) == [adjacent.SAMPLING_KIND]
+    canary = measured["samples"]["pymc"][adjacent.CANARY_CASE]  # beside the runs in each side's process, every round
+    assert [len(canary[base]), len(canary[head])] == [3, 3] and all(1e-4 < v < 1e-1 for v in canary[base] + canary[head])
+    review = compare.paired_review(adjacent.review_pairs(tmp_path, base[:10], head[:10]))
+    assert review.canary_in_duets and review.canary.rounds == 2
+
+
+def test_a_duet_samples_the_canary_after_every_sampling_run_and_beside_every_gradient_pass():
+    schedule = _script().schedule
+    assert schedule("sampling", ["a", "b", adjacent.CANARY_CASE]) == ["a", adjacent.CANARY_CASE, "b",
+                                                                      adjacent.CANARY_CASE]
+    assert schedule("sampling", [adjacent.CANARY_CASE]) == [adjacent.CANARY_CASE]  # every run failed: the canary still
+    assert schedule("sampling", ["a", "b"]) == ["a", "b"]
+    assert schedule("gradient", ["a", adjacent.CANARY_CASE]) == ["a", adjacent.CANARY_CASE] * SAMPLES
 
 
 def test_a_duet_side_whose_process_dies_fails_its_cases_and_the_other_side_reports_none(tmp_path):

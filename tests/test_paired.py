@@ -38,6 +38,22 @@ def test_a_change_below_the_floor_is_not_flagged_however_certain():
     assert paired.verdict(1.024, 1e-9, paired.FLOOR) == "slower"  # an aggregate
 
 
+def test_a_short_sampling_run_is_flagged_only_for_a_change_of_some_milliseconds():
+    rng = np.random.default_rng(3)
+    rows = []
+    for model, seconds in [("short", 0.034), ("long", 1.0)]:
+        base = seconds * np.exp(rng.normal(0, 0.002, 8))
+        for benchmark in (WALL, GRADIENT):  # the same 5 % on a run and on an evaluation (no run: no seconds floor)
+            rows.append({"benchmark": benchmark, "model": model, "backend": "nutpie-numba",
+                         "value_base": float(np.median(base)), "value_head": float(np.median(1.05 * base)),
+                         "status_base": "ok", "status_head": "ok", "rounds_base": base, "rounds_head": 1.05 * base})
+    review = compare.paired_review(pd.DataFrame(rows))
+    verdicts = review.speed.set_index(["benchmark", "model"])["verdict"]
+    assert verdicts[(WALL, "short")] == "same"  # 1.7 ms: within a run's fixed costs, however certain
+    assert verdicts[(WALL, "long")] == "slower" and verdicts[(GRADIENT, "short")] == "slower"
+    assert max(review.speed["p_adjusted"]) < 1e-6
+
+
 def test_the_family_aggregate_sees_a_shared_shift_that_no_case_shows_alone():
     rng = np.random.default_rng(1)
     bases = [_rounds(rng, 8, 0.06) for _ in range(16)]

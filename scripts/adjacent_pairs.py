@@ -154,7 +154,8 @@ def duet(metric: str, backend: str, cases: list[str], sites: dict[str, Path],
     """Per commit, each case's seconds (per evaluation: the median of SAMPLES samples; per sampling run: one run) or
     why it cannot run, with every commit's process alive at once and the samples taken in turn (`schedule`): for each
     sample of a case, one from each side in `order`, reversed every other sample of that case, so that the host's
-    moments fall on the sides alike. A case that cannot run on some side is timed on none (the others report nothing for it)."""
+    moments fall on the sides alike. A case that cannot run on some side is timed on none (the others report nothing
+    for it)."""
     # stderr to files, not pipes: a child's warnings cannot fill a pipe and stall it
     children, values, errs = {}, {commit: {} for commit in order}, {commit: tempfile.TemporaryFile("w+") for commit in order}
     for commit in order:

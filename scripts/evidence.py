@@ -42,7 +42,7 @@ README = ROOT / "README.md"
 README_START, README_END = "<!-- review evidence: written by scripts/evidence.py -->", "<!-- review evidence end -->"
 # The reviews README.md summarizes: the default review (duets) on the AMD host, A/A and as a pull request gets it;
 # on the Intel host, the default before duets and the gradient as duets
-README_REVIEWS = ("aa-16", "inject-step10-pr", "aa-14", "aa-15", "inject-grad5-duet")
+README_REVIEWS = ("aa-17", "inject-step10-pr", "aa-14", "aa-15", "inject-grad5-duet")
 # scripts/adjacent_pairs.py's runs: the gradient micro-benchmark (or the sampling runs) with the sides' processes
 # adjacent in time
 # (the revisions of its commits, the case, or the backend with all its cases, that one process timed)
@@ -63,7 +63,8 @@ ADJACENT = {"adjacent-20261204T1426": (("aa^", "aa", "inject-grad5"), "case"),
             "20261206T0453": (("aa^", "aa"), "backend"),
             "20261206T0546": (("aa^", "aa", "inject-grad5", "inject-grad10"), "backend and its sides at once (a duet)"),
             "20261206T0754": (("aa^", "aa", "inject-step10"), "backend and its sides at once (a duet)"),
-            "20261206T0839": (("aa^", "inject-step10"), "backend and its sides at once (a duet)")}
+            "20261206T0839": (("aa^", "inject-step10"), "backend and its sides at once (a duet)"),
+            "20261206T1233": (("aa^", "aa"), "backend and its sides at once (a duet)")}
 INTEL = "x86_64-2cpu-24GB-intel-xeon-quick"
 AMD = "x86_64-2cpu-24GB-amd-epyc-quick"
 
@@ -154,6 +155,9 @@ REVIEWS = [
     Evidence("inject-step10-pr", "20261206T0839", "aa^", "inject-step10", "10 % slower leapfrog step; the default "
              "review since 2026-12-06 (the gradient, with the canary beside it, and the sampling runs as duets), two "
              "commits as a pull request gets it, timed end to end", AMD),
+    Evidence("aa-17", "20261206T1233", "aa^", "aa", "A/A, the default review with the canary in the sampling runs' "
+             "duets too (after every run) and the run floor of 20 ms, two commits as a pull request gets it, timed end "
+             "to end", AMD),
 ]
 
 

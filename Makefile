@@ -80,7 +80,7 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report findings docs history-range compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report findings docs history-range replicate compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
 
 setup: $(VENV)/.installed blas
 
@@ -132,7 +132,7 @@ run: setup
 mirror: setup
 	$(PY) scripts/build_mirror.py $(MIRROR) $(MIRROR_VERSIONS)
 	$(PY) scripts/inject_changes.py $(MIRROR)
-	$(PY) scripts/rekey_results.py $(MIRROR) --tags $(MIRROR_TAGS) results results-full results-notebook results-review reporting/thresholds
+	$(PY) scripts/rekey_results.py $(MIRROR) --tags $(MIRROR_TAGS) results results-full results-notebook results-review results-replicate reporting/thresholds
 
 asv-config: setup $(if $(filter mirror,$(PYMC_REPO)),mirror)
 	$(if $(filter asv.conf.json,$(ASV_CONFIG)),@true,$(PY) scripts/asv_config.py $(ASV_CONFIG) \
@@ -157,6 +157,17 @@ RETRY_FAILED ?=
 history: history-range asv-config machine
 	$(call quietly,history) $(ASV) run $(ASV_RUN_FLAGS) --skip-existing$(if $(RETRY_FAILED),-successful) $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
+
+# The history's releases (RANGE) measured once more, in another session, into results-replicate/: the findings keep
+# each release's faster run (a slow host slows every benchmark) and show how far the two runs lay apart.
+REPLICATES := results-replicate
+REPLICATE_CONFIG := asv.mirror.replicate.$(STACK).conf.json
+replicate: history-range mirror
+	$(PY) scripts/asv_config.py $(REPLICATE_CONFIG) --repo $(MIRROR) --results $(REPLICATES) --html html/replicate --stack $(STACK)
+	$(PY) scripts/asv_machine.py $(MACHINE) --results $(RESULTS) $(REPLICATES)
+	$(call quietly,replicate) $(ASV) run --config $(REPLICATE_CONFIG) --machine $(MACHINE) --launch-method forkserver \
+	  --show-stderr --skip-existing $(RANGE) || test $$? -eq 2
+	$(REPORTING) versions --machine $(MACHINE) --tier $(PMB_TIER) --results $(REPLICATES)
 
 # A RANGE naming no commit of the (already built) history is refused before anything is written.
 history-range:
@@ -200,7 +211,8 @@ history-nutpie: nutpie-history machine
 # history series of the host whose history is committed, tested against each series' own noise
 # (reporting/changes.py).
 HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
-FINDINGS = $(REPORTING) findings --results results --machine $(HISTORY_MACHINE) --out docs/findings.md --readme README.md
+FINDINGS = $(REPORTING) findings --results results --replicates $(REPLICATES) --machine $(HISTORY_MACHINE) \
+  --out docs/findings.md --readme README.md
 FINDINGS_NUTPIE = $(REPORTING) findings --results results-nutpie --tags history-tags/nutpie-releases.json --project nutpie \
   --machine $(HISTORY_MACHINE) --out docs/findings-nutpie.md --readme README.md
 findings: setup

@@ -158,8 +158,8 @@ history: history-range asv-config machine
 	$(call quietly,history) $(ASV) run $(ASV_RUN_FLAGS) --skip-existing$(if $(RETRY_FAILED),-successful) $(RANGE) || test $$? -eq 2
 	$(MAKE) --no-print-directory versions publish
 
-# The history's releases (RANGE) measured once more, in another session, into results-replicate/: each
-# series' measurement noise (a point against its replicate) is what the findings judge steps against.
+# The history's releases (RANGE) measured once more, in another session, into results-replicate/: the findings keep
+# each release's faster run (a slow host slows every benchmark) and show how far the two runs lay apart.
 REPLICATES := results-replicate
 REPLICATE_CONFIG := asv.mirror.replicate.$(STACK).conf.json
 replicate: history-range mirror
@@ -211,7 +211,8 @@ history-nutpie: nutpie-history machine
 # history series of the host whose history is committed, tested against each series' own noise
 # (reporting/changes.py).
 HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
-FINDINGS = $(REPORTING) findings --results results --machine $(HISTORY_MACHINE) --out docs/findings.md --readme README.md
+FINDINGS = $(REPORTING) findings --results results --replicates $(REPLICATES) --machine $(HISTORY_MACHINE) \
+  --out docs/findings.md --readme README.md
 FINDINGS_NUTPIE = $(REPORTING) findings --results results-nutpie --tags history-tags/nutpie-releases.json --project nutpie \
   --machine $(HISTORY_MACHINE) --out docs/findings-nutpie.md --readme README.md
 findings: setup

@@ -51,8 +51,12 @@ def uneven_rounds(samples: dict, base_hash: str, head_hash: str) -> np.ndarray:
     UNEVEN faster in one side's process than in the other's: that process ran at another speed for the whole round,
     and every case of the round with it. The round is then judged for no backend, so that the rounds of a family
     aggregate stay aligned. None uneven without a canary."""
+    return _uneven(_canary_ratios(samples, base_hash, head_hash))
+
+
+def _uneven(ratios: dict[str, np.ndarray]) -> np.ndarray:
     uneven = np.zeros(0, dtype=bool)
-    for ratio in _canary_ratios(samples, base_hash, head_hash).values():
+    for ratio in ratios.values():
         these = np.abs(np.log(ratio)) > np.log1p(UNEVEN)
         size = max(len(uneven), len(these))
         uneven = np.pad(uneven, (0, size - len(uneven))) | np.pad(these, (0, size - len(these)))
@@ -99,35 +103,35 @@ def _status(why: str | dict, commit: str) -> str:
     return reason.split(":", 1)[0] if reason else "ok"
 
 
-def _files(results_dir: Path) -> list[tuple[str, dict]]:
-    """(benchmark, contents) of every adjacent-process file in the review's folder."""
+def read(results_dir: Path) -> list[tuple[str, dict]]:
+    """(benchmark, contents) of every adjacent-process file in the review's folder: what the functions below take."""
     return [(benchmark, json.loads(path.read_text())) for benchmark, name in FILES.items()
             if (path := Path(results_dir) / name).exists()]
 
 
-def review_pairs(results_dir: Path, base: str, head: str) -> pd.DataFrame:
-    """The pairs of every adjacent-process file in the review's folder."""
-    found = [pairs(measured, base, head, benchmark) for benchmark, measured in _files(results_dir)]
+def review_pairs(files: list[tuple[str, dict]], base: str, head: str) -> pd.DataFrame:
+    """The pairs of every adjacent-process file of the review (`read`)."""
+    found = [pairs(measured, base, head, benchmark) for benchmark, measured in files]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
 
 
-def budget_stops(results_dir: Path) -> list[str]:
+def budget_stops(files: list[tuple[str, dict]]) -> list[str]:
     """Where the adjacent rounds stopped short of their number at their budget (scripts/adjacent_pairs.py --minutes)."""
     return [f"{KINDS[benchmark]}: {stopped['rounds']} of the {stopped['planned']} rounds asked for; one more would "
             f"have passed its budget of {stopped['minutes']:g} min"
-            for benchmark, measured in _files(results_dir) if (stopped := measured.get("stopped"))]
+            for benchmark, measured in files if (stopped := measured.get("stopped"))]
 
 
-def uneven_notes(results_dir: Path, base: str, head: str) -> list[str]:
+def uneven_notes(files: list[tuple[str, dict]], base: str, head: str) -> list[str]:
     """Per adjacent-process file, the judged rounds it dropped because a backend's canary ran unevenly, with the
     canaries' ratios head/base that round."""
     notes = []
-    for benchmark, measured in _files(results_dir):
+    for benchmark, measured in files:
         base_hash, head_hash = _full(measured["commits"], base), _full(measured["commits"], head)
         if not (base_hash and head_hash):
             continue
-        uneven = uneven_rounds(measured["samples"], base_hash, head_hash)
         ratios = _canary_ratios(measured["samples"], base_hash, head_hash)
+        uneven = _uneven(ratios)
         for round_ in np.flatnonzero(uneven[WARMUP_ROUNDS:]) + WARMUP_ROUNDS:
             that_round = ", ".join(f"{backend} {ratio[round_]:.2f}" for backend, ratio in ratios.items()
                                    if round_ < len(ratio))
@@ -135,6 +139,6 @@ def uneven_notes(results_dir: Path, base: str, head: str) -> list[str]:
     return notes
 
 
-def duets(results_dir: Path) -> list[str]:
+def duets(files: list[tuple[str, dict]]) -> list[str]:
     """The kinds whose rounds ran as duets (scripts/adjacent_pairs.py --duet): the sides' processes alive at once."""
-    return [KINDS[benchmark] for benchmark, measured in _files(results_dir) if measured.get("mode") == "duet"]
+    return [KINDS[benchmark] for benchmark, measured in files if measured.get("mode") == "duet"]

@@ -186,21 +186,37 @@ def series_table(rows: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(order)
 
 
-def family_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Geometric mean per (machine, env, benchmark, family) over the cases that have a value at every release
-    of their series (the releases measured in that environment: each stack has its own)."""
-    families = []
+def family_members(table: pd.DataFrame) -> dict[tuple, list[tuple]]:
+    """Per (machine, env, benchmark, "(family)", family): the cases that have a value at every release of their
+    series (the releases measured in that environment: each stack has its own)."""
+    members: dict[tuple, list[tuple]] = {}
     for key, block in table.T.groupby(level=["machine", "env", "benchmark"]):
         measured = block.T.dropna(how="all")
-        complete = measured.loc[:, measured.notna().all()]
-        if complete.empty:
-            continue
-        logs = np.log(complete)
-        means = logs.T.groupby([family_of(backend) for backend in complete.columns.get_level_values("backend")]).mean().T
-        means.columns = pd.MultiIndex.from_tuples([(*key, "(family)", family) for family in means.columns],
-                                                  names=table.columns.names)
-        families.append(np.exp(means))
-    return pd.concat(families, axis=1).reindex(table.index) if families else table.iloc[:, :0]
+        for column in measured.columns[measured.notna().all().to_numpy()]:
+            members.setdefault((*key, "(family)", family_of(column[-1])), []).append(column)
+    return members
+
+
+def family_table(table: pd.DataFrame, members: dict[tuple, list[tuple]] | None = None) -> pd.DataFrame:
+    """Geometric mean per (machine, env, benchmark, family) over its `members` (default: family_members(table));
+    NaN at a release where one of them has no value."""
+    members = family_members(table) if members is None else members
+    families = {family: np.exp(np.log(table.reindex(columns=cases)).mean(axis=1, skipna=False))
+                for family, cases in sorted(members.items())}
+    if not families:
+        return table.iloc[:, :0]
+    return pd.DataFrame(families, index=table.index).rename_axis(columns=table.columns.names)
+
+
+def run_to_run(table: pd.DataFrame, other: pd.DataFrame) -> dict[tuple, list[float]]:
+    """Per column of `table` also in `other` (another run of some of its releases, the same columns): the log
+    differences between the two runs, release by release."""
+    differences = {}
+    for column in table.columns.intersection(other.columns):
+        both = np.log(pd.concat([table[column], other[column]], axis=1, join="inner").dropna().to_numpy(dtype=float))
+        if len(both):
+            differences[column] = list(both[:, 0] - both[:, 1])
+    return differences
 
 
 STEP_FIELDS = ("release", "before", "ratio", "low", "high", "p_value", "points")

@@ -215,6 +215,8 @@ def with_rounds(pairs: pd.DataFrame, per_round: dict[str, int]) -> pd.DataFrame:
 
 
 def ran_on_both(pairs: pd.DataFrame, benchmarks) -> pd.DataFrame:
+    if pairs.empty:  # nothing paired (a selection both sides lack): no columns to select by
+        return pairs
     return pairs[pairs["benchmark"].isin(benchmarks) & (pairs["status_base"] == "ok") & (pairs["status_head"] == "ok")]
 
 
@@ -417,7 +419,9 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
     The gradient share is the base run's evaluations (tuning included) x its time per evaluation
     over its CPU seconds (chains included); the rest (the sampler's own work, pm.sample's compile
     and start-up) is what the wall-time ratio leaves after the gradient part, round by round, so it
-    gets an interval too. Parallel efficiency is taken as unchanged.
+    gets an interval too. Parallel efficiency is taken as unchanged. Which part moved is judged as the
+    verdicts are: the time per evaluation by its gradient benchmark's verdict, the rest by its test under
+    Benjamini-Hochberg over the split's rows and a sampling run's floor (the rest's seconds for the run's).
     """
     evals_base, evals_head = _values(pairs, GRAD_EVALS_TOTAL, "base"), _values(pairs, GRAD_EVALS_TOTAL, "head")
     cpu_base = _values(pairs, TRACKED + "cpu_seconds", "base")
@@ -430,12 +434,13 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
         row = {"model": run["model"], "backend": run["backend"], "wall": run["ratio"], "wall_low": run["low"],
                "wall_high": run["high"], "evals": math.nan, "per_eval": math.nan, "per_eval_low": math.nan,
                "per_eval_high": math.nan, "share": math.nan, "rest": math.nan, "rest_low": math.nan,
-               "rest_high": math.nan}
+               "rest_high": math.nan, "rest_p": math.nan, "per_eval_verdict": "same"}
         if key in evals_base.index and key in evals_head.index:
             row["evals"] = evals_head[key] / evals_base[key]
         if key in gradient.index:
             grad = gradient.loc[key]
-            row.update(per_eval=grad["ratio"], per_eval_low=grad["low"], per_eval_high=grad["high"])
+            row.update(per_eval=grad["ratio"], per_eval_low=grad["low"], per_eval_high=grad["high"],
+                       per_eval_verdict=grad.get("verdict", "same"))
             if key in cpu_base.index and key in evals_base.index and cpu_base[key] > 0:
                 share = min(evals_base[key] * grad["value_base"] / cpu_base[key], 1.0)
                 row["share"] = share
@@ -448,22 +453,25 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
                     rest = (np.exp(run["log_ratios"]) - share * row["evals"] * per_eval) / (1 - share)
                     estimate = stats.estimate(np.log(rest)) if np.all(rest > 0) else None
                     if estimate is not None:
-                        row.update(rest=estimate.ratio, rest_low=estimate.low, rest_high=estimate.high)
-        row["moved"] = _moved_parts(row)
+                        rest_seconds = (1 - share) * run["value_base"]
+                        row.update(rest=estimate.ratio, rest_low=estimate.low, rest_high=estimate.high,
+                                   rest_p=estimate.p, rest_floor=max(stats.BENCHMARK_FLOOR, stats.RUN_FLOOR / rest_seconds))
         rows.append(row)
+    tested = [index for index, row in enumerate(rows) if math.isfinite(row["rest_p"])]
+    for index, q in zip(tested, stats.adjusted([rows[index]["rest_p"] for index in tested])):
+        rows[index]["rest_verdict"] = stats.verdict(rows[index]["rest"], q, rows[index]["rest_floor"])
+    for row in rows:
+        row["moved"] = _moved_parts(row)
     return pd.DataFrame(rows)
 
 
 def _moved_parts(row: dict) -> str:
-    def outside(low, high):
-        return low > 1 + stats.FLOOR or high < 1 - stats.FLOOR
-
     parts = []
     if math.isfinite(row["evals"]) and abs(row["evals"] - 1) > EXACT:
         parts.append("gradient evaluations")
-    if math.isfinite(row["per_eval"]) and outside(row["per_eval_low"], row["per_eval_high"]):
+    if row["per_eval_verdict"] != "same":
         parts.append("time per evaluation")
-    if math.isfinite(row["rest"]) and outside(row["rest_low"], row["rest_high"]):
+    if row.get("rest_verdict", "same") != "same":
         parts.append("the sampler's own work")
     return ", ".join(parts) or "none beyond the noise"
 
@@ -612,7 +620,9 @@ def _paired_sections(review: PairedReview) -> list[str]:
     parts += ["", f"### Where the sampling time went ({len(split)})",
               "wall ≈ gradient evaluations x time per evaluation + the rest (the sampler's own work, pm.sample's "
               "compile and start-up); the gradient share is the base run's evaluations x time per evaluation over "
-              "its CPU seconds. Ratios head/base."]
+              "its CPU seconds. Ratios head/base. What moved: the gradient evaluations (exact), the time per "
+              "evaluation where its benchmark's verdict says so, the rest where its test passes the report's "
+              "false-discovery control over these rows and it moved as much as a sampling run must to be flagged."]
     if len(split):
         shown = split.assign(
             wall=[_ratio_text(r, lo, hi) for r, lo, hi in zip(split["wall"], split["wall_low"], split["wall_high"])],
@@ -769,12 +779,14 @@ def paired_review(pairs: pd.DataFrame) -> PairedReview | None:
     return PairedReview(speed, aggregates, time_split(pairs, speed), host, wrong_posteriors(pairs), in_duets)
 
 
-def review_pairs(results_dir: Path, base: Side, head: Side,
-                 bench: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Both sides' rows (one machine), and their selected benchmarks paired, with judged rounds."""
+def review_pairs(results_dir: Path, base: Side, head: Side, bench: list[str] | None = None,
+                 adjacent_files: list[tuple[str, dict]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Both sides' rows (one machine), and their selected benchmarks paired, with judged rounds. `adjacent_files`:
+    adjacent.read(results_dir), where the caller has read them already."""
     base_rows, head_rows = one_machine_rows(Path(results_dir), base, head)
     pairs = with_rounds(selected(paired(base_rows, head_rows), bench), samples_per_round(results_dir))
-    adjacent_pairs = adjacent.review_pairs(results_dir, base_rows["commit"].iloc[0], head_rows["commit"].iloc[0])
+    files = adjacent.read(results_dir) if adjacent_files is None else adjacent_files
+    adjacent_pairs = adjacent.review_pairs(files, base_rows["commit"].iloc[0], head_rows["commit"].iloc[0])
     if not adjacent_pairs.empty:
         pairs = pd.concat([pairs, adjacent_pairs], ignore_index=True)
     return base_rows, head_rows, pairs
@@ -783,15 +795,16 @@ def review_pairs(results_dir: Path, base: Side, head: Side,
 def compare(results_dir: Path, base: Side, head: Side, thresholds_path: Path | None = None,
             bench: list[str] | None = None) -> tuple[str, bool]:
     """The report; thresholds from thresholds_path, or (None) those of the machine the results are from."""
-    base_rows, head_rows, pairs = review_pairs(results_dir, base, head, bench)
+    files = adjacent.read(results_dir)
+    base_rows, head_rows, pairs = review_pairs(results_dir, base, head, bench, files)
     base = Side(base_rows["commit"].iloc[0], base_rows["machine"].iloc[0])
     head = Side(head_rows["commit"].iloc[0], head_rows["machine"].iloc[0])
     thresholds = load_thresholds(thresholds_path or thresholds_for(head.machine))
     review = paired_review(pairs)
     single = pairs
     if review is not None:  # the timed benchmarks are judged by their rounds; seconds per ESS is their copy
-        review = replace(review, budget_stops=adjacent.budget_stops(results_dir), duets=adjacent.duets(results_dir),
-                         uneven=adjacent.uneven_notes(results_dir, base.commit, head.commit))
+        review = replace(review, budget_stops=adjacent.budget_stops(files), duets=adjacent.duets(files),
+                         uneven=adjacent.uneven_notes(files, base.commit, head.commit))
         single = pairs[~pairs["benchmark"].isin([*PAIRED_KINDS, TRACKED + "seconds_per_ess"])]
     return render(base, head, speed_changes(single, thresholds.by_family), algorithmic_changes(pairs),
                   status_changes(pairs), thresholds, measured_apart(base_rows, head_rows), review,

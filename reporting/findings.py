@@ -15,12 +15,14 @@ import html
 import json
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from reporting import changes
+from reporting.paired import family_of
 from reporting.pages import replace_block
 from reporting.results import CANARY, WALL, in_progress, result_files, tidy, to_markdown
 
@@ -60,12 +62,6 @@ def dependency_changes(step: pd.Series, commits: dict[str, str], versions: dict)
     return ", ".join(moved) if moved else ("not recorded" if not (before and after) else "none")
 
 
-def canary_by_release(frame: pd.DataFrame, commits: dict[str, str]) -> dict[tuple[str, str], float]:
-    """The host canary's seconds (fixed pure-Python work, no PyMC) in each release's run, per environment."""
-    runs = frame[(frame["benchmark"] == CANARY) & (frame["status"] == "ok") & frame["commit"].isin(commits)]
-    return {(commits[row.commit], row.env): float(row.value) for row in runs.itertuples()}
-
-
 def host_change(step: pd.Series, canary: dict[tuple[str, str], float]) -> str:
     """The canary's new / old between the step's two releases' runs: a host that moved, not PyMC."""
     before, after = canary.get((step["before"], step["env"])), canary.get((step["release"], step["env"]))
@@ -73,18 +69,20 @@ def host_change(step: pd.Series, canary: dict[tuple[str, str], float]) -> str:
 
 
 def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
-                   backend_prefix: str, canary: dict[tuple[str, str], float]) -> pd.DataFrame:
-    """Per measured release and stack: its date, the minutes asv's run took, the outcome of the sampling pairs
-    (of the backends named `backend_prefix`..., those the history runs), and the versions it ran with."""
+                   backend_prefix: str, measured: History) -> pd.DataFrame:
+    """Per measured release and stack: its date, the minutes asv's run (the one kept) took, its host canary, the
+    outcome of the sampling pairs (of the backends named `backend_prefix`..., those the history runs), and the
+    versions it ran with."""
     out = []
     for (commit, env), group in frame[frame["commit"].isin(commits)].groupby(["commit", "env"]):
         sampling = group[(group["benchmark"] == WALL) & group["backend"].str.startswith(backend_prefix)]
         wall = sampling["status"].value_counts()
         known = versions.get((commit, env), {})
-        host = canary.get((commits[commit], env))
+        host = measured.canary.get((commits[commit], env))
         out.append({"release": commits[commit], "stack": stack_of(env), "date": str(group["date"].iloc[0].date()),
                     "minutes": round(group.groupby("benchmark")["grid_seconds"].first().sum() / 60),
                     "measured": str(group["run"].max().date()),
+                    "runs": 2 if commits[commit] in measured.twice and host else 1,
                     "host canary ms": f"{host * 1e3:.2f}" if host else "-",
                     "sampling ok / failed / skipped": f"{wall.get('ok', 0)} / {wall.get('failed', 0)} / "
                                                       f"{wall.get('skipped', 0)}",
@@ -93,10 +91,13 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
     return pd.DataFrame(out).sort_values(["date", "stack"], kind="stable") if out else pd.DataFrame(out)
 
 
-def validation(table: pd.DataFrame, found: pd.DataFrame, factor: float = 1.10) -> tuple[list[dict], tuple[float, float], int]:
+def validation(table: pd.DataFrame, found: pd.DataFrame, factor: float = 1.10,
+               apart: dict | None = None) -> tuple[list[dict], tuple[float, float], int]:
     """Per family series with enough releases: its noise, the smallest step the report could flag at its middle,
-    and at which releases a step of `factor` added from there on is flagged there. And the false alarms over
-    every searched series with its steps taken out and its releases shuffled. `found`: changes.findings(table)."""
+    at which releases a step of `factor` added from there on is flagged there, and (`apart`, History.apart) how far
+    two runs of one release lay apart. And the false alarms over every searched series with its steps taken out
+    and its releases shuffled. `found`: changes.findings(table)."""
+    apart = apart or {}
     searched = sum(table[column].dropna().size >= changes.MIN_POINTS for column in table.columns)
     checks = []
     families = table.loc[:, table.columns.get_level_values("model") == FAMILY]
@@ -105,10 +106,72 @@ def validation(table: pd.DataFrame, found: pd.DataFrame, factor: float = 1.10) -
         if len(series) < 2 * changes.MIN_POINTS:
             continue
         sd = float(changes.noise(np.log(series.to_numpy(dtype=float))))
-        checks.append({"column": column, "points": len(series), "noise": sd,
+        checks.append({"column": column, "points": len(series), "noise": sd, "apart": apart.get(column, []),
                        "smallest": changes.smallest_step(len(series), sd, changes.FDR / max(searched, 1)),
                        "found": changes.injected_steps_found(table, column, factor, found)})
     return checks, changes.false_alarms(table, measured=found), searched
+
+
+def measurements(results_dir: Path, machine: str) -> pd.DataFrame:
+    """Every finished result of results_dir/machine, tidy."""
+    return tidy([result for result in result_files(results_dir, machine) if not in_progress(result)], plain=True)
+
+
+def series_tables(everything: pd.DataFrame, commits: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The released commits' rows of the (model, backend) benchmarks (speed and the tracked counts), their
+    table of series, and its speed series alone (changes.SERIES)."""
+    frame = everything[everything["model"] != ""]  # the (model, backend) benchmarks; the canary apart
+    rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
+    table = changes.series_table(rows)
+    return rows, table, table.loc[:, table.columns.get_level_values("benchmark").isin(list(changes.SERIES))]
+
+
+@dataclass
+class History:
+    """A machine's history, each release (and environment) from one run: where it was measured twice (`make
+    replicate`), the faster run (`faster_runs`). `everything`: those runs' tidy rows; `canary`: the kept run's host
+    canary per (release, env); `twice`: the releases measured twice; `apart`: per speed series (cases and families)
+    the log differences between a release's two runs."""
+    everything: pd.DataFrame
+    canary: dict[tuple[str, str], float]
+    twice: list[str]
+    apart: dict[tuple, list[float]]
+
+
+def faster_runs(runs: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Per (commit, env) measured more than once: the run (`run_of`) whose speed benchmarks took less time, the
+    geometric mean over those every run of it has. A host shared with others only slows a run, and a slowed run is
+    slow in every series: PyMC 5.19.0's first run, 1.3-2.3x slower in every family than its second."""
+    speed = runs[runs["benchmark"].isin(list(changes.SERIES)) & (runs["status"] == "ok")]
+    chosen = {}
+    for key, group in speed.groupby(["commit", "env"]):
+        by_run = group.pivot_table(index=["benchmark", "model", "backend"], columns="run_of", values="value")
+        if by_run.shape[1] > 1:
+            chosen[key] = int(np.log(by_run.dropna()).mean().idxmin())
+    return chosen
+
+
+def history(first: pd.DataFrame, again: pd.DataFrame, commits: dict[str, str]) -> History:
+    """`first`: the history's tidy measurements (`measurements`); `again`: those of releases measured again."""
+    runs = pd.concat([first.assign(run_of=0), again.assign(run_of=1)], ignore_index=True) if not again.empty \
+        else first.assign(run_of=0)
+    runs = runs[runs["commit"].isin(commits)]
+    chosen = faster_runs(runs)
+    keys = list(zip(runs["commit"], runs["env"]))
+    kept = runs[[chosen.get(key, 0) == run for key, run in zip(keys, runs["run_of"])]]
+    other = runs[[key in chosen and chosen[key] != run for key, run in zip(keys, runs["run_of"])]]
+    hosts = kept[(kept["benchmark"] == CANARY) & (kept["status"] == "ok")]
+    canary = {(commits[row.commit], row.env): float(row.value) for row in hosts.itertuples()}
+    twice = sorted({commits[commit] for commit, _ in chosen}, key=release_key)
+    apart = {}
+    if len(other):
+        _, _, speed = series_tables(kept, commits)
+        _, _, speed_other = series_tables(other, commits)
+        members = changes.family_members(speed)
+        speed_other = speed_other.reindex(columns=speed.columns)
+        apart = changes.run_to_run(pd.concat([speed, changes.family_table(speed, members)], axis=1),
+                                   pd.concat([speed_other, changes.family_table(speed_other, members)], axis=1))
+    return History(kept, canary, twice, apart)
 
 
 def release_key(release: str) -> tuple[int, ...]:
@@ -132,35 +195,34 @@ def _label(row) -> str:
     return f"{row['model']} / {row['backend']}"
 
 
-def analyse(results_dir: Path, tags_file: Path, machine: str,
-            project: str = "PyMC") -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "PyMC",
+            replicates: Path | None = None) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The page's markdown, its table of steps found, its table of releases measured, and the steps as found
-    (changes.findings' rows, in the page's order)."""
-    results = [result for result in result_files(results_dir, machine) if not in_progress(result)]
-    everything = tidy(results, plain=True)
-    frame = everything[everything["model"] != ""]  # the (model, backend) benchmarks; the canary apart
+    (changes.findings' rows, in the page's order). `replicates`: the results of releases measured again."""
     commits = release_commits(tags_file)
-    rows = changes.release_rows(frame[frame["benchmark"].isin({**changes.SERIES, **changes.ALGORITHMIC})], commits)
-    table = changes.series_table(rows)
-    speed = table.loc[:, table.columns.get_level_values("benchmark").isin(list(changes.SERIES))]
+    again = measurements(replicates, machine) if replicates and (Path(replicates) / machine).is_dir() else pd.DataFrame()
+    measured_twice = history(measurements(results_dir, machine), again, commits)
+    everything, canary = measured_twice.everything, measured_twice.canary
+    frame = everything[everything["model"] != ""]  # the (model, backend) benchmarks; the canary apart
+    rows, table, speed = series_tables(everything, commits)
     searched_table = pd.concat([speed, changes.family_table(speed)], axis=1)
     found = changes.findings(searched_table)
-    releases = list(dict.fromkeys(rows["release"]))
+    versions = versions_by_commit(results_dir, machine)
+    measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower(), measured_twice)
+    releases = list(dict.fromkeys(measured["release"])) if not measured.empty else []
     lines = [f"<!-- written by `make findings` (python -m reporting findings) from {Path(results_dir).name}/{machine} -->", "",
              f"# Findings across {project} releases", "",
              f"Machine {machine}: {len(releases)} {project} releases measured "
              f"({', '.join(releases) if releases else 'none'}); stacks: "
              f"{', '.join(sorted({stack_of(env) for env in rows['env']})) or 'none'}.", ""]
-    versions = versions_by_commit(results_dir, machine)
-    canary = canary_by_release(everything, commits)
-    measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower(), canary)
     if not measured.empty:
         lines += ["## Releases measured", "", "Minutes: the sum of asv's recorded durations, each benchmark's last run (environment "
                   "and install not included; a benchmark re-run alone later counts only that run). Measured: the day of "
-                  "the run; host canary: the run's time of a fixed pure-Python workload (no PyMC): the releases were "
-                  "measured over several sessions, and a host that is slower one day is slower in every series, so a "
-                  "step between releases measured on different days is the host's in part where the canary moved. "
-                  "Versions as each run recorded them.", "", to_markdown(measured.set_index("release")), ""]
+                  "the run; host canary: the run's time of a fixed pure-Python workload (no PyMC), timed first in the "
+                  "run. The releases were measured over several sessions, and a host that is slow one day is slow for "
+                  "every benchmark: of a release measured twice (`make replicate`; runs: 2) the run whose speed "
+                  "benchmarks took less time is kept (the canary, timed once at a run's start, is no sure sign of a "
+                  "slow run). Versions as each run recorded them.", "", to_markdown(measured.set_index("release")), ""]
     searched = [c for c in searched_table.columns if searched_table[c].dropna().size >= changes.MIN_POINTS]
     lines += [f"Series searched: {len(searched)} of {searched_table.shape[1]} (a series needs "
               f"{changes.MIN_POINTS} releases or more). Method: reporting/changes.py (binary segmentation; the largest "
@@ -190,7 +252,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
         lines += [f"### {release}, {stack} stack: {plural(len(group), 'step')}", "", f"Packages that changed: {packages}. "
                   f"Host canary, new / old: {host}.", "",
                   to_markdown(group.drop(columns=headers).set_index("benchmark")), ""]
-    checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found)
+    checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found, apart=measured_twice.apart)
     lines += ["## How well it detects, on these series", ""]
     if checks:
         found_count = sum(sum(check["found"].values()) for check in checks)
@@ -200,15 +262,20 @@ def analyse(results_dir: Path, tags_file: Path, machine: str,
                   f"release in {found_count} of {tried} tries. Noise: the spread of one release's value in the series, "
                   f"from neighbouring releases' differences. Smallest step: the step at the series' middle that p <= "
                   f"{changes.FDR} / {n_series} (Bonferroni over the searched series, what a lone real step needs) "
-                  f"would flag at that noise.", "",
-                  "| stack | benchmark | family | releases | noise | smallest step | 10 % step found at | missed at |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  f"would flag at that noise. Two runs apart: for the releases measured twice, the slower run over "
+                  f"the faster, per release (in release order): how far one release's value moves from one session "
+                  f"to another, where neighbouring releases measured in one session share the session's host.", "",
+                  "| stack | benchmark | family | releases | noise | smallest step | two runs apart | 10 % step found at "
+                  "| missed at |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for check in checks:
             _, env, benchmark, _, family = check["column"]
             hits = [release for release, hit in check["found"].items() if hit]
             misses = [release for release, hit in check["found"].items() if not hit]
             lines.append(f"| {stack_of(env)} | {changes.SERIES[benchmark]} | {family} | {check['points']} "
-                         f"| {check['noise']:.1%} | {check['smallest'] - 1:+.0%} | {', '.join(hits) or '-'} "
+                         f"| {check['noise']:.1%} | {check['smallest'] - 1:+.0%} "
+                         f"| {', '.join(f'x{math.exp(abs(d)):.2f}' for d in check['apart']) or '-'} "
+                         f"| {', '.join(hits) or '-'} "
                          f"| {', '.join(misses) or '-'} |")
         lines.append("")
     else:
@@ -262,7 +329,8 @@ def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
 
 
 def main(args) -> int:
-    text, steps_table, measured, steps = analyse(Path(args.results), Path(args.tags), args.machine, args.project)
+    text, steps_table, measured, steps = analyse(Path(args.results), Path(args.tags), args.machine, args.project,
+                                                 Path(args.replicates) if args.replicates else None)
     Path(args.out).write_text(text)
     print(f"wrote {args.out}")
     if args.readme:
@@ -282,6 +350,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--machine", required=True)
     parser.add_argument("--project", default="PyMC", help="whose releases the tags name (PyMC, nutpie)")
+    parser.add_argument("--replicates", help="results of releases measured again (make replicate)")
     parser.add_argument("--out", default="docs/findings.md")
     parser.add_argument("--html", help="also write DIR/findings.html, the dashboard's list of steps")
     parser.add_argument("--readme", help="also rewrite the history block of this README")

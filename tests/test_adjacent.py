@@ -78,14 +78,14 @@ def test_the_sides_are_measured_round_by_round_and_a_second_run_resumes(tmp_path
                                                            ("pymc", "discrete_mixture"),
                                                            ("blackjax", "eight_schools_noncentered")]
     assert all(len(rounds) == 3 for rounds in pairs["rounds_base"])  # the first of four rounds is not judged
-    assert adjacent.budget_stops(tmp_path) == []
+    assert adjacent.budget_stops(adjacent.read(tmp_path)) == []
     # a budget spent: one round of its own for the pace, then no more, and the file says where it stopped
     third = _run(*args, "--rounds", "8", "--minutes", "0.001")
     assert third.returncode == 0 and "stopped after 5 of 8 rounds" in third.stdout, third.stdout + third.stderr[-3000:]
     measured = json.loads(out.read_text())
     assert measured["stopped"] == {"minutes": 0.001, "rounds": 5, "planned": 8}
     assert len(measured["samples"]["pymc"]["eight_schools_noncentered"][head]) == 5
-    assert adjacent.budget_stops(tmp_path) == [f"{adjacent.KIND}: 5 of the 8 rounds asked for; one more would have "
+    assert adjacent.budget_stops(adjacent.read(tmp_path)) == [f"{adjacent.KIND}: 5 of the 8 rounds asked for; one more would have "
                                                "passed its budget of 0.001 min"]
 
 
@@ -152,7 +152,7 @@ def test_a_round_whose_canary_ran_unevenly_between_the_sides_processes_is_judged
     assert set(review.speed["verdict"]) == {"same"} and set(review.aggregates["verdict"]) == {"same"}
     assert review.canary_in_duets and abs(review.canary.ratio - 1) < 0.02
     (tmp_path / adjacent.FILE).write_text(json.dumps(measured))
-    notes = adjacent.uneven_notes(tmp_path, "b" * 8, "h" * 8)
+    notes = adjacent.uneven_notes(adjacent.read(tmp_path), "b" * 8, "h" * 8)
     assert len(notes) == 2 and "round 8 of 10" in notes[1] and "pymc-numba 1.5" in notes[1], notes
     empty = pd.DataFrame(columns=["verdict", "status_head", "status_base"])
     markdown, _ = compare.render(compare.Side("b" * 40, "m"), compare.Side("h" * 40, "m"), empty, empty, empty,
@@ -219,7 +219,7 @@ def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_o
     canary = pairs[pairs["benchmark"] == adjacent.CANARY]  # timed in every process, beside the cases
     assert sorted(canary["backend"]) == ["blackjax", "pymc"] and set(canary["model"]) == {adjacent.CANARY_CASE}
     assert all(1e-4 < value < 1e-1 for value in [*canary["value_base"], *canary["value_head"]])
-    assert adjacent.duets(tmp_path) == [adjacent.KIND]  # the review says how its gradient rounds were timed
+    assert adjacent.duets(adjacent.read(tmp_path)) == [adjacent.KIND]  # the review says how its gradient rounds were timed
     adjacent_pairs = _script()
     samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0  # not a duet: starts afresh
@@ -237,7 +237,7 @@ def test_sampling_runs_in_a_duet_are_each_process_first_run_after_its_compile(tm
     values = measured["samples"]["pymc"]["eight_schools_noncentered"]
     assert measured["metric"] == "sampling" and measured["mode"] == "duet"
     assert [len(values[base]), len(values[head])] == [3, 3] and all(0.01 < v < 120 for v in values[base] + values[head])
-    assert adjacent.duets(tmp_path) == [adjacent.SAMPLING_KIND]
+    assert adjacent.duets(adjacent.read(tmp_path)) == [adjacent.SAMPLING_KIND]
     canary = measured["samples"]["pymc"][adjacent.CANARY_CASE]  # beside the runs in each side's process, every round
     assert [len(canary[base]), len(canary[head])] == [3, 3]
     assert all(1e-4 < value < 1e-1 for value in canary[base] + canary[head])

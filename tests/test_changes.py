@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from reporting import changes, findings
 
@@ -107,7 +108,8 @@ def test_findings_flag_the_stepped_series_only_and_control_the_false_discoveries
 
 def test_the_findings_page_and_readme_lines_of_the_committed_history_are_current():
     machine = "x86_64-2cpu-24GB-amd-epyc-quick"  # the Makefile's HISTORY_MACHINE
-    page, _, measured, steps = findings.analyse(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine)
+    page, _, measured, steps = findings.analyse(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine,
+                                                replicates=ROOT / "results-replicate")
     assert (ROOT / "docs" / "findings.md").read_text() == page, "run `make findings` and commit docs/findings.md"
     assert findings.readme_block(measured, steps, machine) in (ROOT / "README.md").read_text(), \
         "run `make findings` and commit README.md"
@@ -139,3 +141,34 @@ def test_a_step_across_unmeasured_releases_says_how_many_lie_between():
     assert step_releases(pd.Series({"before": "5.15.0", "release": "6.0.0"}), commits) == \
         "5.15.0 -> 6.0.0 (2 releases between not measured)"
     assert step_releases(pd.Series({"before": "6.0.0", "release": "6.0.1"}), commits) == "6.0.0 -> 6.0.1"
+
+
+def _runs(values: dict, canary_ms: float = 2.4) -> pd.DataFrame:
+    """Tidy rows of one history run per release (commits c0, c1, ...): the canary, and the sampling time of each
+    (model, backend), as reporting.findings.measurements gives them."""
+    rows = []
+    for index in range(len(next(iter(values.values())))):
+        day = pd.Timestamp(2025, 1, 1) + pd.Timedelta(days=index)
+        rows.append({"commit": f"c{index}", "benchmark": findings.CANARY, "model": "", "backend": "",
+                     "value": canary_ms / 1e3, "date": day})
+        rows += [{"commit": f"c{index}", "benchmark": changes.WALL, "model": model, "backend": backend,
+                  "value": value[index], "date": day} for (model, backend), value in values.items()]
+    return pd.DataFrame(rows).assign(machine="m", env="e", status="ok")
+
+
+def test_a_release_measured_twice_keeps_its_faster_run_and_says_how_far_apart_the_two_lay():
+    commits = {f"c{index}": release for index, release in enumerate(RELEASES[:8])}
+    cases = {("a", "pymc"): np.full(8, 1.0), ("b", "pymc-numba"): np.full(8, 2.0)}
+    first = _runs(cases)
+    first.loc[(first["commit"] == "c3") & (first["benchmark"] == changes.WALL), "value"] *= 1.5  # a slow host
+    again = _runs({key: value * np.exp(0.02) for key, value in cases.items()}, canary_ms=2.9)
+    again = again[again["commit"].isin(["c3", "c6"])]
+    measured = findings.history(first, again, commits)
+    assert measured.twice == [RELEASES[3], RELEASES[6]]
+    _, table, _ = findings.series_tables(measured.everything, commits)
+    a = ("m", "e", changes.WALL, "a", "pymc")
+    assert table[a].loc[RELEASES[3]] == pytest.approx(np.exp(0.02))  # the second run: faster, whatever its canary
+    assert table[a].loc[RELEASES[6]] == pytest.approx(1.0)  # the first run: faster
+    assert measured.canary[(RELEASES[3], "e")] == pytest.approx(2.9e-3)  # the kept run's canary
+    family = ("m", "e", changes.WALL, "(family)", "pymc-*")
+    assert measured.apart[family] == pytest.approx([0.02 - np.log(1.5), -0.02])  # the kept run over the other (log)

@@ -194,3 +194,8 @@ def test_every_goal_the_rounds_rule_reads_is_one_the_review_judges_by():
     assert compare.GOALS[compare.LONG_ADJACENT] == compare.GOALS[compare.LONG_RUNS] == 0.10
     kinds = pd.DataFrame({"kind": ["gradient, adjacent processes", "sampling, runs < 2 s"], "median": [0.04, 0.5]})
     assert compare.missed_goals(kinds) == ["gradient, adjacent processes 4.0% (goal 3%)"]
+
+
+def test_a_review_with_nothing_paired_on_both_sides_has_no_paired_verdicts():
+    # e.g. a duet whose every round was dropped as uneven: nothing to judge, and no KeyError for the missing columns
+    assert compare.paired_review(pd.DataFrame()) is None

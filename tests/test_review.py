@@ -156,7 +156,7 @@ def test_a_resumed_review_counts_asv_rounds_only(measured_in_rounds, tmp_path):
     twelve = {"eight_schools_noncentered": {base: [1.0] * 12, head: [1.3, 1.2] * 6}}
     (tmp_path / "results" / adjacent.SAMPLING_FILE).write_text(json.dumps(
         {"metric": "sampling", "commits": [base, head], "samples": {"pymc": twelve}}))
-    assert len(adjacent.review_pairs(tmp_path / "results", base, head)) == 1  # the file is read by the review
+    assert len(adjacent.review_pairs(adjacent.read(tmp_path / "results"), base, head)) == 1  # the file is read by the review
     after = rounds.state(tmp_path / "results", base, head, asv_runs.MACHINE, selection)
     assert after[0] == before[0] < 12
     assert after[1].equals(before[1])

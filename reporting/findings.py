@@ -82,7 +82,7 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
         out.append({"release": commits[commit], "stack": stack_of(env), "date": str(group["date"].iloc[0].date()),
                     "minutes": round(group.groupby("benchmark")["grid_seconds"].first().sum() / 60),
                     "measured": str(group["run"].max().date()),
-                    "runs": 2 if commits[commit] in measured.twice and host else 1,
+                    "runs": 2 if (commits[commit], env) in measured.twice else 1,
                     "host canary ms": f"{host * 1e3:.2f}" if host else "-",
                     "sampling ok / failed / skipped": f"{wall.get('ok', 0)} / {wall.get('failed', 0)} / "
                                                       f"{wall.get('skipped', 0)}",
@@ -130,11 +130,11 @@ def series_tables(everything: pd.DataFrame, commits: dict[str, str]) -> tuple[pd
 class History:
     """A machine's history, each release (and environment) from one run: where it was measured twice (`make
     replicate`), the faster run (`faster_runs`). `everything`: those runs' tidy rows; `canary`: the kept run's host
-    canary per (release, env); `twice`: the releases measured twice; `apart`: per speed series (cases and families)
+    canary per (release, env); `twice`: the (release, env) measured twice; `apart`: per speed series (cases and families)
     the log differences between a release's two runs."""
     everything: pd.DataFrame
     canary: dict[tuple[str, str], float]
-    twice: list[str]
+    twice: list[tuple[str, str]]
     apart: dict[tuple, list[float]]
 
 
@@ -162,7 +162,7 @@ def history(first: pd.DataFrame, again: pd.DataFrame, commits: dict[str, str]) -
     other = runs[[key in chosen and chosen[key] != run for key, run in zip(keys, runs["run_of"])]]
     hosts = kept[(kept["benchmark"] == CANARY) & (kept["status"] == "ok")]
     canary = {(commits[row.commit], row.env): float(row.value) for row in hosts.itertuples()}
-    twice = sorted({commits[commit] for commit, _ in chosen}, key=release_key)
+    twice = sorted(((commits[commit], env) for commit, env in chosen), key=lambda key: (release_key(key[0]), key[1]))
     apart = {}
     if len(other):
         _, _, speed = series_tables(kept, commits)

@@ -164,7 +164,7 @@ def test_a_release_measured_twice_keeps_its_faster_run_and_says_how_far_apart_th
     again = _runs({key: value * np.exp(0.02) for key, value in cases.items()}, canary_ms=2.9)
     again = again[again["commit"].isin(["c3", "c6"])]
     measured = findings.history(first, again, commits)
-    assert measured.twice == [RELEASES[3], RELEASES[6]]
+    assert measured.twice == [(RELEASES[3], "e"), (RELEASES[6], "e")]
     _, table, _ = findings.series_tables(measured.everything, commits)
     a = ("m", "e", changes.WALL, "a", "pymc")
     assert table[a].loc[RELEASES[3]] == pytest.approx(np.exp(0.02))  # the second run: faster, whatever its canary

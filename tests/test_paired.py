@@ -80,7 +80,8 @@ def test_a_correct_short_run_is_within_tolerance_and_a_shifted_one_is_not():
 def test_a_review_judges_rounds_and_splits_the_sampling_time():
     rng = np.random.default_rng(2)
     rows = []
-    for backend, grad_shift, rest_shift in [("pymc", 1.10, 1.0), ("pymc-numba", 1.0, 1.10)]:
+    # pymc-jax: its rest moves by 2 %, certain but below a sampling run's floor (3 %), as an A/A's build offsets do
+    for backend, grad_shift, rest_shift in [("pymc", 1.10, 1.0), ("pymc-numba", 1.0, 1.10), ("pymc-jax", 1.0, 1.02)]:
         grad_base = 1e-4 * np.exp(rng.normal(0, 0.005, 7))
         grad_head = 1e-4 * grad_shift * np.exp(rng.normal(0, 0.005, 7))
         # 10000 evaluations: 1 s of gradient in a 2 s run
@@ -101,6 +102,7 @@ def test_a_review_judges_rounds_and_splits_the_sampling_time():
     assert verdicts[(WALL, "pymc")] == "slower" and verdicts[(WALL, "pymc-numba")] == "slower"
     moved = review.split.set_index("backend")["moved"]
     assert moved["pymc"] == "time per evaluation" and moved["pymc-numba"] == "the sampler's own work"
+    assert moved["pymc-jax"] == "none beyond the noise"
     assert review.split.set_index("backend")["share"]["pymc"] == pytest.approx(0.5, rel=0.02)
 
 

@@ -94,7 +94,7 @@ def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
 def validation(table: pd.DataFrame, found: pd.DataFrame, factor: float = 1.10,
                apart: dict | None = None) -> tuple[list[dict], tuple[float, float], int]:
     """Per family series with enough releases: its noise, the smallest step the report could flag at its middle,
-    at which releases a step of `factor` added from there on is flagged there, and (`apart`, History.apart) how far
+    at which releases a step of `factor` added from there on is flagged there, and (`apart`, runs_apart) how far
     two runs of one release lay apart. And the false alarms over every searched series with its steps taken out
     and its releases shuffled. `found`: changes.findings(table)."""
     apart = apart or {}
@@ -130,12 +130,12 @@ def series_tables(everything: pd.DataFrame, commits: dict[str, str]) -> tuple[pd
 class History:
     """A machine's history, each release (and environment) from one run: where it was measured twice (`make
     replicate`), the faster run (`faster_runs`). `everything`: those runs' tidy rows; `canary`: the kept run's host
-    canary per (release, env); `twice`: the (release, env) measured twice; `apart`: per speed series (cases and families)
-    the log differences between a release's two runs."""
+    canary per (release, env); `twice`: the (release, env) measured twice; `other`: the tidy rows of the runs not
+    kept."""
     everything: pd.DataFrame
     canary: dict[tuple[str, str], float]
     twice: list[tuple[str, str]]
-    apart: dict[tuple, list[float]]
+    other: pd.DataFrame
 
 
 def faster_runs(runs: pd.DataFrame) -> dict[tuple[str, str], int]:
@@ -163,15 +163,18 @@ def history(first: pd.DataFrame, again: pd.DataFrame, commits: dict[str, str]) -
     hosts = kept[(kept["benchmark"] == CANARY) & (kept["status"] == "ok")]
     canary = {(commits[row.commit], row.env): float(row.value) for row in hosts.itertuples()}
     twice = sorted(((commits[commit], env) for commit, env in chosen), key=lambda key: (release_key(key[0]), key[1]))
-    apart = {}
-    if len(other):
-        _, _, speed = series_tables(kept, commits)
-        _, _, speed_other = series_tables(other, commits)
-        members = changes.family_members(speed)
-        speed_other = speed_other.reindex(columns=speed.columns)
-        apart = changes.run_to_run(pd.concat([speed, changes.family_table(speed, members)], axis=1),
-                                   pd.concat([speed_other, changes.family_table(speed_other, members)], axis=1))
-    return History(kept, canary, twice, apart)
+    return History(kept, canary, twice, other)
+
+
+def runs_apart(searched: pd.DataFrame, members: dict[tuple, list[tuple]], other: pd.DataFrame,
+               commits: dict[str, str]) -> dict[tuple, list[float]]:
+    """Per series searched (the kept runs' speed series and their families of `members`): the log differences
+    between a release's kept run and its other run (History.other), release by release."""
+    if other.empty:
+        return {}
+    speed_other = series_tables(other, commits)[2]
+    speed_other = speed_other.reindex(columns=[column for column in searched.columns if column[3] != FAMILY])
+    return changes.run_to_run(searched, pd.concat([speed_other, changes.family_table(speed_other, members)], axis=1))
 
 
 def release_key(release: str) -> tuple[int, ...]:
@@ -205,7 +208,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
     everything, canary = measured_twice.everything, measured_twice.canary
     frame = everything[everything["model"] != ""]  # the (model, backend) benchmarks; the canary apart
     rows, table, speed = series_tables(everything, commits)
-    searched_table = pd.concat([speed, changes.family_table(speed)], axis=1)
+    members = changes.family_members(speed)
+    searched_table = pd.concat([speed, changes.family_table(speed, members)], axis=1)
     found = changes.findings(searched_table)
     versions = versions_by_commit(results_dir, machine)
     measured = releases_table(frame, commits, versions, "" if project == "PyMC" else project.lower(), measured_twice)
@@ -252,7 +256,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
         lines += [f"### {release}, {stack} stack: {plural(len(group), 'step')}", "", f"Packages that changed: {packages}. "
                   f"Host canary, new / old: {host}.", "",
                   to_markdown(group.drop(columns=headers).set_index("benchmark")), ""]
-    checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found, apart=measured_twice.apart)
+    checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found,
+                                                               apart=runs_apart(searched_table, members, measured_twice.other, commits))
     lines += ["## How well it detects, on these series", ""]
     if checks:
         found_count = sum(sum(check["found"].values()) for check in checks)

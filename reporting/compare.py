@@ -381,10 +381,15 @@ def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, 
     return speed, aggregates
 
 
+def run_floor(seconds: float) -> float:
+    """The smallest change flagged for a sampling run (or a part of one) of these seconds."""
+    return max(stats.BENCHMARK_FLOOR, stats.RUN_FLOOR / seconds)
+
+
 def benchmark_floors(speed: pd.DataFrame) -> list[float]:
     """The smallest change flagged per benchmark: BENCHMARK_FLOOR, and for a sampling run whatever share of its base
     seconds RUN_FLOOR is, where that is more (a short run's fixed costs)."""
-    return [max(stats.BENCHMARK_FLOOR, stats.RUN_FLOOR / base) if kind in RUN_KINDS else stats.BENCHMARK_FLOOR
+    return [run_floor(base) if kind in RUN_KINDS else stats.BENCHMARK_FLOOR
             for kind, base in zip(speed["kind"], speed["value_base"])]
 
 
@@ -453,9 +458,8 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
                     rest = (np.exp(run["log_ratios"]) - share * row["evals"] * per_eval) / (1 - share)
                     estimate = stats.estimate(np.log(rest)) if np.all(rest > 0) else None
                     if estimate is not None:
-                        rest_seconds = (1 - share) * run["value_base"]
                         row.update(rest=estimate.ratio, rest_low=estimate.low, rest_high=estimate.high,
-                                   rest_p=estimate.p, rest_floor=max(stats.BENCHMARK_FLOOR, stats.RUN_FLOOR / rest_seconds))
+                                   rest_p=estimate.p, rest_floor=run_floor((1 - share) * run["value_base"]))
         rows.append(row)
     tested = [index for index, row in enumerate(rows) if math.isfinite(row["rest_p"])]
     for index, q in zip(tested, stats.adjusted([rows[index]["rest_p"] for index in tested])):

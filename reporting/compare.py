@@ -339,7 +339,7 @@ def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> 
 
 def _estimate_row(estimate: stats.Estimate) -> dict:
     return {"ratio": estimate.ratio, "low": estimate.low, "high": estimate.high, "p": estimate.p,
-            "rounds": estimate.rounds, "detectable": estimate.detectable}
+            "rounds": estimate.rounds, "detectable": estimate.detectable, "se": estimate.se, "df": estimate.df}
 
 
 def paired_speed(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -355,7 +355,7 @@ def paired_speed(pairs: pd.DataFrame) -> pd.DataFrame:
                      "value_base": float(np.median(row["rounds_base"])), "value_head": float(np.median(row["rounds_head"])),
                      "log_ratios": log_ratios, **_estimate_row(estimate)})
     columns = ["benchmark", "model", "backend", "family", "kind", "value_base", "value_head", "log_ratios",
-               "ratio", "low", "high", "p", "rounds", "detectable"]
+               "ratio", "low", "high", "p", "rounds", "detectable", "se", "df"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -366,7 +366,8 @@ def family_aggregates(speed: pd.DataFrame) -> pd.DataFrame:
         estimate = stats.aggregate_estimate(list(members["log_ratios"]))
         if estimate is not None:
             rows.append({"family": family, "kind": kind, "cases": len(members), **_estimate_row(estimate)})
-    return pd.DataFrame(rows, columns=["family", "kind", "cases", "ratio", "low", "high", "p", "rounds", "detectable"])
+    return pd.DataFrame(rows, columns=["family", "kind", "cases", "ratio", "low", "high", "p", "rounds", "detectable",
+                                       "se", "df"])
 
 
 def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -374,10 +375,15 @@ def judge(speed: pd.DataFrame, aggregates: pd.DataFrame) -> tuple[pd.DataFrame, 
     adjusted = stats.adjusted(list(speed["p"]) + list(aggregates["p"]))
     speed, aggregates = speed.copy(), aggregates.copy()
     speed["p_adjusted"], aggregates["p_adjusted"] = adjusted[:len(speed)], adjusted[len(speed):]
+    floors = benchmark_floors(speed)
     speed["verdict"] = [stats.verdict(ratio, q, floor) for ratio, q, floor
-                        in zip(speed["ratio"], speed["p_adjusted"], benchmark_floors(speed))]
+                        in zip(speed["ratio"], speed["p_adjusted"], floors)]
+    speed["flagged_from"] = [stats.detectable_change(se, df, floor) for se, df, floor
+                             in zip(speed["se"], speed["df"], floors)]
     aggregates["verdict"] = [stats.verdict(ratio, q, stats.FLOOR) for ratio, q
                              in zip(aggregates["ratio"], aggregates["p_adjusted"])]
+    aggregates["flagged_from"] = [stats.detectable_change(se, df, stats.FLOOR)
+                                  for se, df in zip(aggregates["se"], aggregates["df"])]
     return speed, aggregates
 
 
@@ -640,7 +646,11 @@ def _paired_sections(review: PairedReview) -> list[str]:
                              "moved": "what moved"}))
     parts += ["", "### Smallest detectable change",
               f"The change a benchmark's rounds find with {stats.POWER:.0%} power at a 5 % two-sided level, from "
-              "their spread in this review (median and largest over the benchmarks of a kind)."]
+              "their spread in this review (median and largest over the benchmarks of a kind; the goals are judged "
+              "on the median). Flagged from: the change flagged with that power once it also passes the floor a "
+              f"verdict needs (a benchmark {stats.BENCHMARK_FLOOR:.0%}, a sampling run also "
+              f"{stats.RUN_FLOOR * 1e3:.0f} ms, a family aggregate {stats.FLOOR:.0%}: offsets two builds of one "
+              "commit were seen to take), median over the kind: below it a change is flagged in fewer reviews."]
     kinds = detectable_by_kind(review)
     if len(kinds):
         parts.append(kinds.to_markdown(index=False, floatfmt=".1%"))
@@ -678,9 +688,9 @@ def detectable_by_kind(review: PairedReview) -> pd.DataFrame:
                         ("family aggregates", aggregates)]:
         if len(rows):
             kinds.append({"kind": label, "benchmarks": len(rows), "median": rows["detectable"].median(),
-                          "largest": rows["detectable"].max(),
+                          "largest": rows["detectable"].max(), "flagged from": rows["flagged_from"].median(),
                           "goal": f"{GOALS[label]:.0%}" if label in GOALS else "none"})
-    return pd.DataFrame(kinds, columns=["kind", "benchmarks", "median", "largest", "goal"])
+    return pd.DataFrame(kinds, columns=["kind", "benchmarks", "median", "largest", "flagged from", "goal"])
 
 
 def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFrame, statuses: pd.DataFrame,

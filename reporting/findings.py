@@ -68,6 +68,23 @@ def host_change(step: pd.Series, canary: dict[tuple[str, str], float]) -> str:
     return f"x{after / before:.2f}" if before and after else "not measured"
 
 
+def run_starts(everything: pd.DataFrame, commits: dict[str, str]) -> dict[tuple[str, str], pd.Timestamp]:
+    """Per (release, env): when its kept run began (its first benchmark's start)."""
+    released = everything[everything["commit"].isin(commits)]
+    return {(commits[commit], env): started for (commit, env), started
+            in released.groupby(["commit", "env"])["run"].min().items()}
+
+
+def when_measured(step: pd.Series, starts: dict[tuple[str, str], pd.Timestamp]) -> str:
+    """When the step's two releases' runs began, and the hours between: neighbours measured in one session share
+    its host, a step between sessions may be the sessions'."""
+    before, after = starts.get((step["before"], step["env"])), starts.get((step["release"], step["env"]))
+    if before is None or after is None:
+        return "not recorded"
+    hours = abs((after - before).total_seconds()) / 3600
+    return f"{before:%Y-%m-%d %H:%M} and {after:%Y-%m-%d %H:%M} UTC, {hours:.1f} h apart"
+
+
 def releases_table(frame: pd.DataFrame, commits: dict[str, str], versions: dict,
                    backend_prefix: str, measured: History) -> pd.DataFrame:
     """Per measured release and stack: its date, the minutes asv's run (the one kept) took, its host canary, the
@@ -190,6 +207,7 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
 
 FAMILY_SUFFIX = " (geometric mean of its cases)"
 HOST = "host canary, new / old"
+RUNS = "runs began"
 
 
 def _label(row) -> str:
@@ -206,6 +224,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
     again = measurements(replicates, machine) if replicates and (Path(replicates) / machine).is_dir() else pd.DataFrame()
     measured_twice = history(measurements(results_dir, machine), again, commits)
     everything, canary = measured_twice.everything, measured_twice.canary
+    starts = run_starts(everything, commits)
     frame = everything[everything["model"] != ""]  # the (model, backend) benchmarks; the canary apart
     rows, table, speed = series_tables(everything, commits)
     members = changes.family_members(speed)
@@ -247,14 +266,15 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
         or ("-" if step["model"] == FAMILY else "neither"),
         "packages that changed": dependency_changes(step, commits, versions),
         HOST: host_change(step, canary),
+        RUNS: when_measured(step, starts),
     } for _, step in ordered.iterrows()])
     if steps_table.empty:
         lines += ["None." if searched else "None searched yet: no series has enough releases.", ""]
-    headers = ["release", "stack", "packages that changed", HOST]
-    for (release, stack, packages, host), group in (steps_table.groupby(headers, sort=False)
-                                                    if not steps_table.empty else []):
+    headers = ["release", "stack", "packages that changed", HOST, RUNS]
+    for (release, stack, packages, host, runs), group in (steps_table.groupby(headers, sort=False)
+                                                          if not steps_table.empty else []):
         lines += [f"### {release}, {stack} stack: {plural(len(group), 'step')}", "", f"Packages that changed: {packages}. "
-                  f"Host canary, new / old: {host}.", "",
+                  f"Host canary, new / old: {host}. Runs began: {runs}.", "",
                   to_markdown(group.drop(columns=headers).set_index("benchmark")), ""]
     checks, (raw_alarms, report_alarms), n_series = validation(searched_table, found,
                                                                apart=runs_apart(searched_table, members, measured_twice.other, commits))

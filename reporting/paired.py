@@ -93,10 +93,12 @@ class Estimate:
         return detectable_change(self.se, self.df)
 
 
-def detectable_change(se: float, df: int) -> float:
+def detectable_change(se: float, df: int, floor: float = 0.0) -> float:
     """The smallest relative change a mean log ratio with this standard error and these degrees of
-    freedom finds with POWER at a 5 % two-sided level (t distribution)."""
-    return math.expm1((stats.t.ppf(0.975, df) + stats.t.ppf(POWER, df)) * se)
+    freedom finds with POWER at a 5 % two-sided level (t distribution), and, with a floor, also beyond
+    that floor: the estimate must pass the larger of the two bars in POWER of its draws."""
+    bar = max(stats.t.ppf(0.975, df) * se, math.log1p(floor))
+    return math.expm1(bar + stats.t.ppf(POWER, df) * se)
 
 
 def trimmed_per_end(rounds: int) -> int:

@@ -176,3 +176,15 @@ def test_a_release_measured_twice_keeps_its_faster_run_and_says_how_far_apart_th
     searched = pd.concat([speed, changes.family_table(speed, members)], axis=1)
     apart = findings.runs_apart(searched, members, measured.other, commits)
     assert apart[family] == pytest.approx([0.02 - np.log(1.5), -0.02])  # the kept run over the other (log)
+
+
+def test_a_step_says_when_its_two_releases_runs_began_and_how_far_apart():
+    commits = {"c0": "5.18.0", "c1": "5.19.0"}
+    kept = pd.DataFrame({"commit": ["c0", "c0", "c1", "c9"], "env": "e",
+                         "run": pd.to_datetime(["2026-12-05 13:40", "2026-12-05 13:10", "2026-12-06 14:40",
+                                                "2026-12-01 00:00"])})
+    starts = findings.run_starts(kept, commits)
+    assert starts == {("5.18.0", "e"): pd.Timestamp("2026-12-05 13:10"), ("5.19.0", "e"): pd.Timestamp("2026-12-06 14:40")}
+    step = pd.Series({"before": "5.18.0", "release": "5.19.0", "env": "e"})
+    assert findings.when_measured(step, starts) == "2026-12-05 13:10 and 2026-12-06 14:40 UTC, 25.5 h apart"
+    assert findings.when_measured(step.replace("5.18.0", "5.17.0"), starts) == "not recorded"

@@ -32,6 +32,13 @@ def test_a_five_percent_slowdown_is_flagged_and_its_absence_is_not():
     assert same.detectable < 0.05
 
 
+def test_the_change_flagged_with_power_is_never_below_the_floor_and_is_the_tests_where_the_floor_is_lower():
+    precise, spread = 0.001, 0.02  # standard errors of a mean log ratio
+    assert paired.detectable_change(precise, 8) < paired.BENCHMARK_FLOOR  # the test alone would find 1 %
+    assert paired.detectable_change(precise, 8, paired.BENCHMARK_FLOOR) > paired.BENCHMARK_FLOOR
+    assert paired.detectable_change(spread, 8, paired.FLOOR) == paired.detectable_change(spread, 8)
+
+
 def test_a_change_below_the_floor_is_not_flagged_however_certain():
     assert paired.verdict(1.005, 1e-9) == "same"
     assert paired.verdict(1.024, 1e-9) == "same"  # a single benchmark: below a build's own offset
@@ -181,6 +188,7 @@ def test_nothing_found_by_a_review_too_noisy_for_its_goals_is_inconclusive_not_n
     assert "gradient" in headline and "(goal 3%)" in headline
     assert "**too noisy to tell whether the sides' processes ran at one speed**" in noisy and "speed, within" not in noisy
     assert "| goal" in noisy.split("### Smallest detectable change", 1)[1]
+    assert "| flagged from" in quiet.split("### Smallest detectable change", 1)[1]
 
 
 def test_the_canary_of_the_duets_is_the_one_reported_and_a_shift_there_is_the_machines():

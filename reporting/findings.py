@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from reporting import changes
-from reporting.paired import family_of
 from reporting.pages import replace_block
 from reporting.results import CANARY, WALL, in_progress, result_files, tidy, to_markdown
 

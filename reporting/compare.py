@@ -445,7 +445,8 @@ def time_split(pairs: pd.DataFrame, speed: pd.DataFrame) -> pd.DataFrame:
         row = {"model": run["model"], "backend": run["backend"], "wall": run["ratio"], "wall_low": run["low"],
                "wall_high": run["high"], "evals": math.nan, "per_eval": math.nan, "per_eval_low": math.nan,
                "per_eval_high": math.nan, "share": math.nan, "rest": math.nan, "rest_low": math.nan,
-               "rest_high": math.nan, "rest_p": math.nan, "per_eval_verdict": "same"}
+               "rest_high": math.nan, "rest_p": math.nan, "rest_floor": math.nan, "per_eval_verdict": "same",
+               "rest_verdict": "same"}
         if key in evals_base.index and key in evals_head.index:
             row["evals"] = evals_head[key] / evals_base[key]
         if key in gradient.index:
@@ -481,7 +482,7 @@ def _moved_parts(row: dict) -> str:
         parts.append("gradient evaluations")
     if row["per_eval_verdict"] != "same":
         parts.append("time per evaluation")
-    if row.get("rest_verdict", "same") != "same":
+    if row["rest_verdict"] != "same":
         parts.append("the sampler's own work")
     return ", ".join(parts) or "none beyond the noise"
 

@@ -1,7 +1,7 @@
 """The gradient micro-benchmark (or the sampling run) with the review's sides measured in adjacent processes.
 
     python scripts/adjacent_pairs.py --repo DIR --commits FILE --out OUT.json [--rounds 12]
-        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M] [--duet]
+        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M] [--duet [--pin]] [--as-of DIR]
                                                           (run with .venv's python; make continuous REVIEW_ADJACENT=N)
 
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
@@ -25,7 +25,12 @@ in turn, side after side for each case (a gradient sample: the mean of 50 calls,
 a case), so that the two sides' samples of a case lie milliseconds (or one run) apart instead of a whole process.
 Every duet times the host-drift canary (benchmarks/canary.py) in each side's process beside the cases (the gradient's:
 as one more case; the sampling runs': after every run, so that its samples span the round): whether the sides'
-processes ran alike.
+processes ran alike. With --pin the gradient's duets run both sides' processes on one core once they are prepared
+(the core changed round by round): they take their samples in turn and need no more.
+With --as-of DIR each commit runs in an environment of its own with the stack of its release day (a PyMC release of
+the mirror: scripts/install_as_of.py, as the release-day history installs it), kept in DIR/pymc-VERSION for later
+runs, instead of a build of PyMC put before this environment's packages: two releases with their own PyTensor, numba,
+nutpie and JAX measured as a duet (`make paired-history`). The file then records each side's resolved versions.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +52,13 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import BACKEND_NAMES, model_cases, sampled_cases, write_json_atomically  # noqa: E402
 from benchmarks.gradient import SAMPLES  # noqa: E402
 from reporting.adjacent import CANARY_CASE  # noqa: E402
+from install_as_of import release_version  # noqa: E402
 
 MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
+# the harness's meter in a release-day environment (--as-of), pinned as the asv environments pin it
+HELD_PSUTIL = next(line.strip() for line in (ROOT / "asv_constraints.txt").read_text().splitlines()
+                   if line.startswith("psutil=="))
 CHILD = """
 import sys
 from benchmarks.gradient import median_sample, prepared_sample
@@ -92,24 +102,60 @@ for line in sys.stdin:
 """.replace("MARK", repr(MARK.strip())).replace("CANARY", repr(CANARY_CASE))
 
 
-def install(repo: Path, commit: str, folder: Path) -> Path:
-    """PyMC at `commit` of the git repository, built and installed (no dependencies) into folder/site."""
-    source, wheels, site = folder / "source", folder / "wheels", folder / "site"
+@dataclass(frozen=True)
+class Side:
+    """How a commit's processes run: their interpreter, and the PYTHONPATH it starts with."""
+    python: str
+    path: str
+    versions: dict | None = None  # the release-day stack resolved for it (--as-of)
+
+    @classmethod
+    def site(cls, site: Path) -> "Side":
+        """PyMC installed into `site`, put before this environment's packages."""
+        return cls(sys.executable, f"{site}:{ROOT}")
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": self.path}
+
+
+def wheel(repo: Path, commit: str, folder: Path) -> Path:
+    """PyMC at `commit` of the git repository, built into a wheel under folder."""
+    source, wheels = folder / "source", folder / "wheels"
     source.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(repo), "archive", commit], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(source)], check=True)
+    return next(wheels.glob("*.whl"))
+
+
+def install(repo: Path, commit: str, folder: Path) -> Side:
+    """PyMC at `commit`, built and installed (no dependencies) into folder/site."""
+    site = folder / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
-                    str(next(wheels.glob("*.whl")))], check=True)
-    return site
+                    str(wheel(repo, commit, folder))], check=True)
+    return Side.site(site)
 
 
-def measure(metric: str, backend: str, cases: list[str], site: Path) -> dict[str, float | str]:
+def install_as_of(repo: Path, commit: str, folder: Path, envs: Path) -> Side:
+    """PyMC at `commit` (a release) in an environment of its own, envs/pymc-VERSION, with the stack of its release day;
+    an environment already there (its record written, the last step) is used as it is."""
+    built = wheel(repo, commit, folder)
+    env = envs / f"pymc-{release_version(built)}"
+    record, python = env / "as-of.json", env / "bin" / "python"
+    if not record.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(env)], check=True)
+        # pip >= 26 for --uploaded-prior-to; psutil is the harness's meter, held as the asv environments hold it
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "pip>=26", HELD_PSUTIL], check=True)
+        subprocess.run([str(python), str(ROOT / "scripts" / "install_as_of.py"), str(built), "--record", str(record)],
+                       check=True)
+    return Side(str(python), str(ROOT), json.loads(record.read_text()))
+
+
+def measure(metric: str, backend: str, cases: list[str], side: Side) -> dict[str, float | str]:
     """Seconds per evaluation (or per sampling run) of each case, timed one after another in one process, or why a
     case cannot run."""
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{site}:{ROOT}"}
-    run = subprocess.run([sys.executable, "-c", CHILD, metric, backend, *cases], capture_output=True, text=True, env=env,
-                         cwd=ROOT)
+    run = subprocess.run([side.python, "-c", CHILD, metric, backend, *cases], capture_output=True, text=True,
+                         env=side.env(), cwd=ROOT)
     values = {}
     for line in run.stdout.splitlines():
         if line.startswith(MARK):
@@ -149,20 +195,31 @@ def schedule(metric: str, runnable: list[str]) -> list[str]:
     return [taken for case in runs for taken in (case, CANARY_CASE)] or [CANARY_CASE]
 
 
-def duet(metric: str, backend: str, cases: list[str], sites: dict[str, Path],
-         order: list[str]) -> dict[str, dict[str, float | str]]:
+def pin(children, core: int) -> None:
+    """Every thread of each child onto one core. The sides take their samples in turn, so they need one core only;
+    on it, a core slower than the other for a while (a neighbour on its sibling thread, say) slows both sides alike
+    instead of one side's process for a whole round."""
+    for child in children:
+        for task in Path(f"/proc/{child.pid}/task").iterdir():
+            try:
+                os.sched_setaffinity(int(task.name), {core})
+            except ProcessLookupError:  # a thread that ended meanwhile
+                pass
+
+
+def duet(metric: str, backend: str, cases: list[str], side_of: dict[str, Side],
+         order: list[str], core: int | None = None) -> dict[str, dict[str, float | str]]:
     """Per commit, each case's seconds (per evaluation: the median of SAMPLES samples; per sampling run: one run) or
     why it cannot run, with every commit's process alive at once and the samples taken in turn (`schedule`): for each
     sample of a case, one from each side in `order`, reversed every other sample of that case, so that the host's
     moments fall on the sides alike. A case that cannot run on some side is timed on none (the others report nothing
-    for it)."""
+    for it). `core`: once prepared, both processes pinned to that core (`pin`)."""
     # stderr to files, not pipes: a child's warnings cannot fill a pipe and stall it
     children, values, errs = {}, {commit: {} for commit in order}, {commit: tempfile.TemporaryFile("w+") for commit in order}
     for commit in order:
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "PYTHONPATH": f"{sites[commit]}:{ROOT}"}
-        children[commit] = subprocess.Popen([sys.executable, "-c", DUET_CHILD, metric, backend, *cases], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=errs[commit], text=True,
-                                            env=env, cwd=ROOT)
+        children[commit] = subprocess.Popen([side_of[commit].python, "-c", DUET_CHILD, metric, backend, *cases],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errs[commit],
+                                            text=True, env=side_of[commit].env(), cwd=ROOT)
     try:
         for commit, child in children.items():
             for line in child.stdout:
@@ -174,6 +231,8 @@ def duet(metric: str, backend: str, cases: list[str], sites: dict[str, Path],
             else:
                 ended = _ended(child, errs[commit])
                 values[commit] = {case: values[commit].get(case, ended) for case in cases}
+        if core is not None:
+            pin(children.values(), core)
         runnable = [case for case in cases if not any(case in values[commit] for commit in order)]
         samples = {commit: {case: [] for case in runnable} for commit in order}
         for case in schedule(metric, runnable):
@@ -200,11 +259,13 @@ def out_of_time(minutes: float | None, elapsed: float, last_round: float | None,
     return elapsed + last_round > 60 * minutes
 
 
-def resumed(out: Path, metric: str, commits: list[str], samples: dict, mode: str | None = None) -> int:
-    """Rounds of an earlier run of the same metric, commits and mode kept in `samples` (a round cut short dropped);
-    how many."""
+def resumed(out: Path, metric: str, commits: list[str], samples: dict, mode: str | None = None,
+            pinned: bool = False) -> int:
+    """Rounds of an earlier run of the same metric, commits, mode and pinning kept in `samples` (a round cut short
+    dropped); how many."""
     earlier = json.loads(out.read_text()) if out.exists() else {}
-    if earlier.get("commits") != commits or earlier.get("metric", "gradient") != metric or earlier.get("mode") != mode:
+    if (earlier.get("commits") != commits or earlier.get("metric", "gradient") != metric
+            or earlier.get("mode") != mode or earlier.get("pinned", False) != pinned):
         return 0
     kept = [(backend, case) for backend, by_case in samples.items() for case in by_case
             if case in earlier["samples"].get(backend, {})]
@@ -226,11 +287,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="the gradient micro-benchmark, or the quick tier's sampling run (the tier's sampled cases)")
     parser.add_argument("--duet", action="store_true",
                         help="each round, the sides' processes alive at once, their samples taken in turn")
+    parser.add_argument("--as-of", type=Path, default=None, metavar="DIR",
+                        help="each commit (a release) in its own environment of its release day, kept in DIR")
+    parser.add_argument("--pin", action="store_true",
+                        help="the gradient's duets: both sides' processes on one core, the core changed round by round")
     parser.add_argument("--minutes", type=float, default=None,
                         help="start no round past the first three that would end later than this after the start")
     args = parser.parse_args(argv)
     if args.rounds < MIN_ROUNDS:
         parser.error(f"--rounds {args.rounds}: at least {MIN_ROUNDS} (the first is not judged)")
+    if args.pin and not (args.duet and args.metric == "gradient"):
+        parser.error("--pin: for the gradient's duets only (a sampling run's chains use every core)")
     if args.minutes is not None and not args.minutes > 0:
         parser.error(f"--minutes {args.minutes:g}: must be a positive number of minutes")
     if args.backends == ["all"]:
@@ -256,13 +323,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.duet:  # the canary in each side's process: did the sides' processes run alike?
         cases = [*cases, CANARY_CASE]
     samples = {backend: {case: {commit: [] for commit in commits} for case in cases} for backend in args.backends}
-    reasons, done = {}, resumed(args.out, args.metric, commits, samples, "duet" if args.duet else None)  # (backend, case) -> {commit: why it did not run}
+    reasons, done = {}, resumed(args.out, args.metric, commits, samples, "duet" if args.duet else None, args.pin)  # (backend, case) -> {commit: why it did not run}
     if done >= args.rounds:
         print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
         return 0
     began, last_round = time.monotonic(), None
     with tempfile.TemporaryDirectory(prefix="pmb-sides-") as scratch:
-        sites = {commit: install(args.repo, commit, Path(scratch) / commit) for commit in commits}
+        side_of = {commit: install_as_of(args.repo, commit, Path(scratch) / commit, args.as_of) if args.as_of
+                 else install(args.repo, commit, Path(scratch) / commit) for commit in commits}
         for round_ in range(done, args.rounds):
             if out_of_time(args.minutes, time.monotonic() - began, last_round, round_):
                 stopped = {"minutes": args.minutes, "rounds": round_, "planned": args.rounds}
@@ -276,13 +344,15 @@ def main(argv: list[str] | None = None) -> int:
                 order = commits[shift:] + commits[:shift]
                 # each side tries the same cases in a round, so a case that fails on one side only is seen as such
                 wanted = [case for case in cases if (backend, case) not in reasons]
-                sides = order[::-1] if round_ % 2 else order
+                turns = order[::-1] if round_ % 2 else order
                 if not wanted:
                     measured = {}
                 elif args.duet:
-                    measured = duet(args.metric, backend, wanted, sites, sides)
+                    cores = sorted(os.sched_getaffinity(0))
+                    measured = duet(args.metric, backend, wanted, side_of, turns,
+                                    cores[(round_ + index) % len(cores)] if args.pin else None)
                 else:
-                    measured = {commit: measure(args.metric, backend, wanted, sites[commit]) for commit in sides}
+                    measured = {commit: measure(args.metric, backend, wanted, side_of[commit]) for commit in turns}
                 for commit, by_case in measured.items():
                     for case, value in by_case.items():
                         if isinstance(value, str):
@@ -292,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             written = {"metric": args.metric, "commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in reasons}
                                                        for b, by_case in samples.items()},
                        "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()},
-                       **({"mode": "duet"} if args.duet else {})}
+                       **({"mode": "duet"} if args.duet else {}), **({"pinned": True} if args.pin else {}),
+                       **({"versions": {commit: side_of[commit].versions for commit in commits}} if args.as_of else {})}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)
             last_round = time.monotonic() - started

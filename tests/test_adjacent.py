@@ -49,7 +49,10 @@ def test_bad_input_names_what_is_valid(tmp_path):
                            (["--commits", str(commits), "--backends", "stan"], "not backends: stan; valid: pymc"),
                            (["--commits", str(commits), "--cases", "gp_latent-7"], "not model cases: gp_latent-7"),
                            (["--commits", str(commits), "--rounds", "2"], "at least 3"),
-                           (["--commits", str(commits), "--minutes", "0"], "must be a positive number of minutes")]:
+                           (["--commits", str(commits), "--minutes", "0"], "must be a positive number of minutes"),
+                           (["--commits", str(commits), "--pin"], "--pin: for the gradient's duets only"),
+                           (["--commits", str(commits), "--duet", "--pin", "--metric", "sampling"],
+                            "--pin: for the gradient's duets only")]:
         run = _run(*common, *extra)
         assert run.returncode == 2 and message in run.stderr, run.stderr
     assert not (tmp_path / "out.json").exists()
@@ -113,7 +116,8 @@ def test_a_process_that_dies_fails_each_of_its_cases_with_its_last_words(tmp_pat
     site = tmp_path / "site"
     (site / "pymc").mkdir(parents=True)
     (site / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
-    reasons = _script().measure("gradient", "pymc", ["eight_schools_noncentered", "radon_hierarchical"], site)
+    script = _script()
+    reasons = script.measure("gradient", "pymc", ["eight_schools_noncentered", "radon_hierarchical"], script.Side.site(site))
     assert list(reasons) == ["eight_schools_noncentered", "radon_hierarchical"]
     assert set(reasons.values()) == {"failed: the process ended (this PyMC dies)"}, reasons
 
@@ -228,6 +232,23 @@ def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_o
     samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0  # not a duet: starts afresh
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples, "duet") == 3
+    assert adjacent_pairs.resumed(out, "gradient", [base, head], samples, "duet", pinned=True) == 0
+
+
+def test_pinning_puts_every_thread_of_a_live_process_on_the_one_core(tmp_path):
+    """--pin (the gradient's duets): after the sides' preparation, which may start threads (numba's, XLA's)."""
+    child = subprocess.Popen([sys.executable, "-c", "import threading, sys\n"
+                              "threading.Thread(target=sys.stdin.read, daemon=True).start()\nprint('ready', flush=True)\n"
+                              "sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        core = max(os.sched_getaffinity(0))
+        _script().pin([child], core)
+        tasks = list(Path(f"/proc/{child.pid}/task").iterdir())
+        assert len(tasks) == 2 and all(os.sched_getaffinity(int(task.name)) == {core} for task in tasks)
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_sampling_runs_in_a_duet_are_each_process_first_run_after_its_compile(tmp_path):

@@ -218,6 +218,20 @@ FINDINGS_NUTPIE = $(REPORTING) findings --results results-nutpie --tags history-
 findings: setup
 	$(FINDINGS)
 	$(FINDINGS_NUTPIE)
+	$(PAIRED_HISTORY)
+
+# The paired history: each pair of neighbouring RELEASES (in the order named) measured as a review's duets, both
+# releases' processes at once, each in the environment of its release day (scripts/paired_history.py; environments
+# in .asv/as-of), into results-paired/<machine>/<base>..<head>/, resumable; then docs/paired-history.md.
+RELEASES ?= 5.18.0 5.19.0
+# PAIRED_SAMPLING_ROUNDS=N: the sampling runs too, N rounds a pair (about 16 min a round with the default backends).
+PAIRED_SAMPLING_ROUNDS ?= 0
+PAIRED := results-paired
+PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --out docs/paired-history.md
+paired-history: mirror
+	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --releases $(RELEASES) \
+	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)
+	$(PAIRED_HISTORY)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings
 # across releases, the minutes per phase of every run, the growth of cost with size, which backend for
@@ -287,6 +301,10 @@ REVIEW_ADJACENT ?= 10
 # (a duet), which cancels the host's moments that one process after the other's leaves in (docs/review.md).
 # REVIEW_DUET= (empty): one side's process after the other's.
 REVIEW_DUET ?= 1
+# REVIEW_PIN=1: the gradient's duets with both sides' processes on one core once prepared (scripts/adjacent_pairs.py
+# --pin). In the paired history's duets (docs/tiers-and-history.md) it cut the per-case spread over rounds 1.4-6.5x
+# and left 1 round of 10 uneven, not 4; not yet the review's default: that wants its A/A reviews on both hosts.
+REVIEW_PIN ?=
 # REVIEW_SAMPLING_ADJACENT=N: the sampling runs too in N rounds of adjacent processes (a process per backend and
 # commit compiles and samples each case in turn), instead of asv's rounds, where a side's runs lie minutes
 # from the other side's (about twice as precise a case for less machine time, measured in one session: docs/review.md);
@@ -345,7 +363,7 @@ continuous: review-config machine $(if $(REVIEW_INSTRUCTIONS),valgrind)
 	  --max-rounds $(MAX_ROUNDS) -- $(ASV_REVIEW_FLAGS) $(REVIEW_TIMED)
 	$(if $(REVIEW_ADJACENT),$(PY) scripts/adjacent_pairs.py --repo $(REPO_DIR) --commits $(REVIEW_COMMITS) \
 	  --rounds $(REVIEW_ADJACENT) --minutes $(REVIEW_ADJACENT_MINUTES) --out $(REVIEW_RESULTS)/adjacent_pairs.json \
-	  --backends $(REVIEW_BACKENDS) $(if $(REVIEW_DUET),--duet))
+	  --backends $(REVIEW_BACKENDS) $(if $(REVIEW_DUET),--duet $(if $(REVIEW_PIN),--pin)))
 	$(if $(and $(REVIEW_SAMPLING),$(REVIEW_SAMPLING_ADJACENT)),$(PY) scripts/adjacent_pairs.py --metric sampling --repo $(REPO_DIR) \
 	  --commits $(REVIEW_COMMITS) --rounds $(REVIEW_SAMPLING_ADJACENT) --minutes $(REVIEW_SAMPLING_MINUTES) \
 	  --out $(REVIEW_RESULTS)/adjacent_sampling.json \

@@ -1,9 +1,10 @@
-"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|scaling|guidance|zoo|vendor|landing``."""
+"""Command line: ``python -m reporting summary|report|versions|compare|plan|noise|durations|findings|paired-history|scaling|guidance|zoo|vendor|landing``."""
 
 import argparse
 import sys
 
-from reporting import compare, durations, findings, guidance, landing, noise, plan, report, scaling, summary, vendor, versions, zoo
+from reporting import (compare, durations, findings, guidance, landing, noise, paired_history, plan, report, scaling,
+                       summary, vendor, versions, zoo)
 
 
 def main(argv=None) -> int:
@@ -18,6 +19,7 @@ def main(argv=None) -> int:
         ("noise", noise, "the A/A spread of one commit measured twice, and the thresholds it sets"),
         ("durations", durations, "minutes per phase of every committed run, into docs/tiers-and-history.md"),
         ("findings", findings, "steps across releases: change points in every history series, tested"),
+        ("paired-history", paired_history, "neighbouring releases measured as duets, into docs/paired-history.md"),
         ("scaling", scaling, "cost against model size per backend (seconds ∝ N^k), into docs/scaling.md"),
         ("guidance", guidance, "which backend for which model: ranking, compile, break-even, into docs/guidance.md"),
         ("zoo", zoo, "the model zoo's table, from models/, into README.md"),

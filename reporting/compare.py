@@ -324,13 +324,13 @@ def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> 
              "evaluation or per step of a short run of PyMC's NUTS. Judged per backend: the median ratio over its "
              f"cases, changed beyond ±{INSTRUCTION_TOLERANCE:.0%}; single cases are listed, not judged, as a "
              "process can take another path throughout (the A/A spread of single counts, docs/review.md)."]
-    parts.append(_table(verdicts.sort_values(["counted", "backend"]),
+    parts.append(markdown_table(verdicts.sort_values(["counted", "backend"]),
                         {"counted": "counted", "backend": "backend", "cases": "cases", "median": "median ratio",
                          "low": "lowest", "high": "highest", "verdict": "verdict"}))
     moved = counted_part(verdicts)
     parts += ["", *[f"- {line}" for line in moved]] if moved else []
     parts.append("")
-    parts.append(_table(instructions.assign(beyond=instructions["beyond"].map({True: "yes", False: ""}))
+    parts.append(markdown_table(instructions.assign(beyond=instructions["beyond"].map({True: "yes", False: ""}))
                         .sort_values(["counted", "backend", "model"]),
                         {"counted": "counted", "model": "model", "backend": "backend", "value_base": "base",
                          "value_head": "head", "ratio": "ratio", "beyond": f"beyond ±{INSTRUCTION_TOLERANCE:.0%}"}))
@@ -511,7 +511,7 @@ def wrong_posteriors(pairs: pd.DataFrame) -> pd.DataFrame:
                                        "tolerance_head", "wrong_base", "wrong_head"])
 
 
-def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+def markdown_table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
     shown = frame[list(columns)].rename(columns=columns)
     return shown.to_markdown(index=False, floatfmt=".3g")
 
@@ -531,13 +531,13 @@ class PairedReview:
     duets: list[str] = field(default_factory=list)  # adjacent kinds whose sides' processes ran at once
 
 
-def _ratio_text(ratio: float, low: float, high: float) -> str:
+def ratio_text(ratio: float, low: float, high: float) -> str:
     return f"{ratio:.3f} [{low:.3f}, {high:.3f}]"
 
 
 def _judged_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
-                       interval=[_ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])])
+                       interval=[ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])])
 
 
 def _headline(base: Side, head: Side, wrong: int, slower: int, new_failures: int, algorithmic: int, faster: int,
@@ -601,7 +601,7 @@ def _paired_intro(review: PairedReview) -> list[str]:
                                 if review.canary_in_duets else
                                 ("timed in asv's rounds", "the host held still between the sides",
                                  "the host itself moved between the sides"))
-        parts += ["", f"Host canary (fixed pure-Python work, no PyMC; {where}): {_ratio_text(c.ratio, c.low, c.high)}"
+        parts += ["", f"Host canary (fixed pure-Python work, no PyMC; {where}): {ratio_text(c.ratio, c.low, c.high)}"
                       + (f": **{differ}**; a shift of that size shared by every series is the machine's, not PyMC's."
                          if moved else
                          f": {alike}, within its interval ({c.low - 1:+.1%} to {c.high - 1:+.1%})." if still else
@@ -623,10 +623,10 @@ def _paired_sections(review: PairedReview) -> list[str]:
               "The geometric-mean ratio over a family's model cases, tested round by round: a change of the "
               "shared sampler shows here even where each benchmark alone is inside its noise."]
     if len(aggregates):
-        shown = aggregates.assign(interval=[_ratio_text(r, lo, hi) for r, lo, hi in
+        shown = aggregates.assign(interval=[ratio_text(r, lo, hi) for r, lo, hi in
                                             zip(aggregates["ratio"], aggregates["low"], aggregates["high"])],
                                   detectable=_percent(aggregates["detectable"]))
-        parts.append(_table(shown.sort_values(["kind", "family"]), columns))
+        parts.append(markdown_table(shown.sort_values(["kind", "family"]), columns))
     split = review.split
     parts += ["", f"### Where the sampling time went ({len(split)})",
               "wall ≈ gradient evaluations x time per evaluation + the rest (the sampler's own work, pm.sample's "
@@ -636,12 +636,12 @@ def _paired_sections(review: PairedReview) -> list[str]:
               "false-discovery control over these rows and it moved as much as a sampling run must to be flagged."]
     if len(split):
         shown = split.assign(
-            wall=[_ratio_text(r, lo, hi) for r, lo, hi in zip(split["wall"], split["wall_low"], split["wall_high"])],
-            per_eval=[_ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
+            wall=[ratio_text(r, lo, hi) for r, lo, hi in zip(split["wall"], split["wall_low"], split["wall_high"])],
+            per_eval=[ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
                       for r, lo, hi in zip(split["per_eval"], split["per_eval_low"], split["per_eval_high"])],
-            rest=[_ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
+            rest=[ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
                   for r, lo, hi in zip(split["rest"], split["rest_low"], split["rest_high"])])
-        parts.append(_table(shown.sort_values(["backend", "model"]),
+        parts.append(markdown_table(shown.sort_values(["backend", "model"]),
                             {"model": "model", "backend": "backend", "wall": "wall", "evals": "gradient evaluations",
                              "per_eval": "time per evaluation", "share": "gradient share", "rest": "the rest",
                              "moved": "what moved"}))
@@ -739,7 +739,7 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
                   "run's and the reference's Monte Carlo error (their smallest bulk ESS), at 0.1 % over the "
                   "reference's parameters."]
         if len(posterior):
-            parts.append(_table(posterior.sort_values(["model", "backend"]),
+            parts.append(markdown_table(posterior.sort_values(["model", "backend"]),
                                 {"model": "model", "backend": "backend", "error_base": "base error",
                                  "tolerance_base": "base tolerance", "error_head": "head error",
                                  "tolerance_head": "head tolerance", "wrong_head": "head wrong"}))
@@ -748,14 +748,14 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
         for title, rows in [("Slower", slower), ("Faster", faster)]:
             parts += ["", f"### {title} ({len(rows)})"]
             if len(rows):
-                parts.append(_table(_judged_rows(rows).sort_values("ratio", ascending=title == "Faster"), columns))
+                parts.append(markdown_table(_judged_rows(rows).sort_values("ratio", ascending=title == "Faster"), columns))
         parts += _paired_sections(review)
         beyond = speed[speed["verdict"] != "same"]
         parts += ["", f"### Measured once a side, beyond the A/A threshold ({len(beyond)})",
                   "CPU seconds, compile seconds and peak memory come from one run a side: no interval, no test, "
                   "not part of the verdict."]
         if len(beyond):
-            parts.append(_table(beyond.assign(benchmark=beyond["benchmark"].str.rsplit(".", n=1).str[-1]),
+            parts.append(markdown_table(beyond.assign(benchmark=beyond["benchmark"].str.rsplit(".", n=1).str[-1]),
                                 {"model": "model", "backend": "backend", "benchmark": "benchmark",
                                  "value_base": "base", "value_head": "head", "ratio": "ratio"}))
     else:
@@ -766,19 +766,19 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
             if len(rows):
                 rows = rows.assign(benchmark=rows["benchmark"].str.rsplit(".", n=1).str[-1],
                                    significant=rows["significant"].map({True: "yes", False: "no", None: "n/a"}))
-                parts.append(_table(rows.sort_values("ratio", ascending=title == "Faster"), columns))
+                parts.append(markdown_table(rows.sort_values("ratio", ascending=title == "Faster"), columns))
     if counted:
         parts += _instruction_section(instructions, verdicts)
     parts += ["", f"### Algorithmic changes ({len(algorithmic)})",
               "ESS, gradient evaluations, divergences, R-hat and reference error are identical for a commit "
               "under fixed seeds; a change here is a change in what the sampler does."]
     if len(algorithmic):
-        parts.append(_table(algorithmic.sort_values(["model", "backend", "metric"]),
+        parts.append(markdown_table(algorithmic.sort_values(["model", "backend", "metric"]),
                             {"model": "model", "backend": "backend", "metric": "metric", "value_base": "base",
                              "value_head": "head", "change": "relative change"}))
     parts += ["", f"### Failures and skips that changed ({len(statuses)})"]
     if len(statuses):
-        parts.append(_table(statuses.assign(benchmark=statuses["benchmark"].str.rsplit(".", n=1).str[-1]),
+        parts.append(markdown_table(statuses.assign(benchmark=statuses["benchmark"].str.rsplit(".", n=1).str[-1]),
                             {"model": "model", "backend": "backend", "benchmark": "benchmark",
                              "status_base": "base", "status_head": "head"}))
     return "\n".join(parts) + "\n", worse

@@ -1,0 +1,184 @@
+"""The paired history (scripts/paired_history.py, `make paired-history`) as a page: per pair of neighbouring releases
+measured as duets, each family's geometric-mean ratio (the later release over the earlier) with its interval and the
+review's verdict, per kind; the host canary of the pair's processes; the dependencies the release-day stacks changed;
+and, beside each, the same ratio from the release-day history (each release in a session of its own), so that a
+reader sees what pairing changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reporting import adjacent, compare, findings
+from reporting.paired import WARMUP_ROUNDS
+from reporting.results import GRADIENT, WALL
+
+HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # the history's benchmark of each kind
+SHOWN_VERSIONS = ["pytensor", "numpy", "scipy", "numba", "nutpie", "jax", "numpyro", "blackjax"]
+
+
+def pair_folders(results: Path) -> list[Path]:
+    """The pairs' folders (BASE..HEAD), in release order."""
+    folders = [path for path in Path(results).glob("*..*") if path.is_dir() and adjacent.read(path)]
+    return sorted(folders, key=lambda path: [findings.release_key(release) for release in path.name.split("..")])
+
+
+def versions_changed(files: list[tuple[str, dict]]) -> str:
+    """The shown dependencies whose release-day version differs between the pair's sides, base -> head."""
+    recorded = next((measured["versions"] for _, measured in files if measured.get("versions")), None)
+    if not recorded:
+        return "not recorded"
+    base, head = (recorded[commit]["resolved"] for commit in files[0][1]["commits"][:2])
+    moved = [f"{name} {base.get(name, '-')} -> {head.get(name, '-')}" for name in SHOWN_VERSIONS
+             if base.get(name) != head.get(name)]
+    return ", ".join(moved) or "none of " + ", ".join(SHOWN_VERSIONS)
+
+
+def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, members: pd.DataFrame) -> float:
+    """The release-day history's ratio head/base for the cases of a family aggregate (their geometric mean), where
+    the history has both releases of every case; NaN otherwise."""
+    rows = history[(history["benchmark"] == HISTORY_BENCHMARK[kind]) & history["release"].isin(releases)]
+    values = rows.pivot_table(index=["model", "backend"], columns="release", values="value", aggfunc="median")
+    wanted = pd.MultiIndex.from_frame(members[["model", "backend"]])
+    values = values.reindex(index=wanted, columns=list(releases))
+    if values.isna().any().any():
+        return np.nan
+    return float(np.exp(np.log(values[releases[1]] / values[releases[0]]).mean()))
+
+
+def pair_review(folder: Path) -> tuple[list[tuple[str, dict]], compare.PairedReview | None]:
+    files = adjacent.read(folder)
+    base, head = files[0][1]["commits"][:2]
+    return files, compare.paired_review(adjacent.review_pairs(files, base, head))
+
+
+def other_runs(folder: Path) -> list[str]:
+    """The pair's other runs of the gradient (NAME-adjacent_pairs.json beside the one judged: an earlier way of
+    measuring it, kept), each family's ratio and the smallest change it could flag, for comparison."""
+    lines = []
+    for path in sorted(folder.glob(f"*-{adjacent.FILE}")):
+        measured = json.loads(path.read_text())
+        review = compare.paired_review(adjacent.pairs(measured, *measured["commits"][:2]))
+        uneven = adjacent.uneven_rounds(measured["samples"], *measured["commits"][:2])[WARMUP_ROUNDS:]
+        if review is None:
+            continue
+        families = "; ".join(f"{row.family} {compare.ratio_text(row.ratio, row.low, row.high)}, flagged from "
+                             f"{row.flagged_from:.1%}" for row in review.aggregates.itertuples())
+        lines.append(f"- Another run of the gradient, `{path.name}` ({'pinned' if measured.get('pinned') else 'unpinned'}"
+                     f", {_rounds(measured)} rounds, {int(uneven.sum())} of the judged not judged for an uneven canary):"
+                     f" {families}.")
+    return lines
+
+
+def one_sided(files: list[tuple[str, dict]], releases: tuple[str, str]) -> list[str]:
+    """The (case, backend) pairs that failed or were skipped on one release only (left out of the ratios), why."""
+    lines = []
+    for benchmark, measured in files:
+        sides = dict(zip(measured["commits"][:2], releases))
+        for pair, why in measured.get("skipped", {}).items():
+            if isinstance(why, dict) and len(why) == 1:
+                ((commit, reason),) = why.items()
+                lines.append(f"- {adjacent.KINDS[benchmark]}: {pair} {reason.split(':', 1)[0]} on {sides[commit]} only"
+                             f" ({reason.split(':', 1)[-1].strip()[:160]})")
+    return lines
+
+
+def step_rows(releases: tuple[str, str], review: compare.PairedReview, history: pd.DataFrame) -> pd.DataFrame:
+    """Per family and kind of one pair: the judged aggregate, and the history's unpaired ratio."""
+    rows = review.aggregates.copy()
+    rows["interval"] = [compare.ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])]
+    speed = review.speed
+    rows["unpaired"] = [unpaired_ratio(history, releases, kind, speed[(speed["family"] == family) & (speed["kind"] == kind)])
+                        for family, kind in zip(rows["family"], rows["kind"])]
+    rows["kind"] = rows["kind"].map({adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"})
+    return rows
+
+
+def release_day_history(results: Path, replicates: Path, tags_file: Path, machine: str) -> pd.DataFrame:
+    """The release-day history's kept rows (a release measured twice: its faster run), with their release."""
+    commits = findings.release_commits(tags_file)
+    again = findings.measurements(replicates, machine) if (Path(replicates) / machine).is_dir() else pd.DataFrame()
+    kept = findings.history(findings.measurements(results, machine), again, commits).everything
+    kept = kept[kept["env"].str.contains("PMB_STACKrelease-day") & (kept["status"] == "ok")]
+    return kept.assign(release=kept["commit"].map(commits))
+
+
+def render(results: Path, history: pd.DataFrame, machine: str) -> str:
+    folders = pair_folders(results)
+    intro = [f"<!-- written by `make paired-history` (python -m reporting paired-history) from "
+             f"{Path(results).parent.name}/{machine} -->", "",
+             "# The paired history: neighbouring releases measured as duets", "",
+             f"Machine {machine}. Each pair of neighbouring PyMC releases is measured as a pull request's review "
+             "measures base and head (docs/review.md): both releases' processes alive at once, each in the environment "
+             "of its release day, their samples taken in turn, round after round (`make paired-history`). A family's "
+             "ratio (the later release over the earlier: below 1 is faster) is the geometric mean over its cases, "
+             "with its 95 % interval from the rounds and the review's verdict (false discoveries controlled within a "
+             "pair). \"Unpaired\" is the same ratio from the release-day history (docs/findings.md), whose releases "
+             "were measured in sessions of their own.", ""]
+    sections, judged = [], []
+    for folder in folders:
+        releases = tuple(folder.name.split(".."))
+        files, review = pair_review(folder)
+        sections += [f"## {releases[0]} -> {releases[1]}", ""]
+        if review is None:
+            sections += ["No round judged on both sides yet.", ""]
+            continue
+        sections.append("Rounds: " + ", ".join(f"{adjacent.KINDS[benchmark]} {_rounds(measured)}"
+                                               + (" (pinned to one core)" if measured.get("pinned") else "")
+                                               for benchmark, measured in files)
+                        + f" (the first not judged). Dependencies that moved: {versions_changed(files)}.")
+        if (host := review.canary) is not None:
+            sections.append("Host canary in the pair's processes, head/base: "
+                            f"{compare.ratio_text(host.ratio, host.low, host.high)} (it does not depend on PyMC).")
+        notes = adjacent.budget_stops(files) + adjacent.uneven_notes(files, *files[0][1]["commits"][:2]) \
+            + one_sided(files, releases) + other_runs(folder)
+        sections += [*(f"- {note}" for note in notes), ""]
+        rows = step_rows(releases, review, history)
+        judged.append(rows.assign(step=f"{releases[0]} -> {releases[1]}"))
+        shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]],
+                            flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])
+        sections += [compare.markdown_table(shown, {"family": "family", "kind": "kind", "cases": "cases",
+                                                    "interval": "paired ratio [95 %]", "verdict": "verdict",
+                                                    "flagged_from": "flagged from", "unpaired": "unpaired"}), ""]
+    rows = pd.concat(judged, ignore_index=True) if judged else pd.DataFrame()
+    return "\n".join([*intro, *summary(rows, len(folders)), *sections])
+
+
+def summary(rows: pd.DataFrame, pairs: int) -> list[str]:
+    """The pairs' family verdicts in a few lines: the steps flagged, and how many aggregates could flag a 10 % step."""
+    if rows.empty:
+        return [f"{pairs} pairs measured, none judged yet.", ""]
+    flagged = rows[rows["verdict"] != "same"]
+    steps = "; ".join(f"{row.family} {row.kind} x{row.ratio:.3f} [{row.low:.3f}, {row.high:.3f}] at {row.step}"
+                      for row in flagged.itertuples()) or "none"
+    small = int((rows["flagged_from"] <= 0.10).sum())
+    return [f"{pairs} pairs measured, {len(rows)} family aggregates judged. Flagged: {steps}. A 10 % step would be "
+            f"flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}.", ""]
+
+
+def _rounds(measured: dict) -> int:
+    """The rounds a duet file holds (its first not judged)."""
+    counts = [len(values) for by_case in measured["samples"].values() for by_commit in by_case.values()
+              for values in by_commit.values()]
+    return max(counts, default=0)
+
+
+def main(args) -> int:
+    machine = args.machine or Path(args.results).resolve().name
+    history = release_day_history(Path(args.history), Path(args.replicates), Path(args.tags), machine)
+    markdown = render(Path(args.results), history, machine)
+    Path(args.out).write_text(markdown)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--results", required=True, help="the pairs' folder: results-paired/<machine>")
+    parser.add_argument("--machine", default=None, help="default: the last part of --results")
+    parser.add_argument("--history", default="results", help="the release-day history's results")
+    parser.add_argument("--replicates", default="results-replicate")
+    parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
+    parser.add_argument("--out", default="docs/paired-history.md")

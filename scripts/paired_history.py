@@ -1,0 +1,124 @@
+"""Neighbouring PyMC releases measured as duets, each in the environment of its release day: the paired history.
+
+    python scripts/paired_history.py --repo MIRROR --results DIR --envs DIR --releases 5.18.0 5.19.0 [...]
+        [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0] [--minutes M] [--no-pin]
+                                                          (run with .venv's python; make paired-history RELEASES=...)
+
+The release-day history measures each release in a session of its own, so a step between two releases carries the
+host's moods of two sessions (5-10 % a family here). Here each neighbouring pair of the releases named, in that
+order, is measured as the review measures a pull request: scripts/adjacent_pairs.py --duet --as-of, both releases'
+processes alive at once, each in its own release-day environment (kept in --envs), their samples taken in turn
+(the gradient's on one core: --pin, which cut the per-case spread over rounds 1.4-6.5x in the first pair).
+DIR/<base>..<head>/ gets adjacent_pairs.json (the gradient micro-benchmark: 130-150 s a round with the four default
+backends on the AMD EPYC host) and, with --sampling-rounds N, adjacent_sampling.json (the quick tier's sampling runs:
+every round compiles every case in fresh processes, 970 s for the first round of 5.18.0 -> 5.19.0, so not by
+default); a pair already measured is resumed from the rounds it wrote. An environment no pair left to measure
+needs is removed after each pair (1.2 GB each). reporting/paired_history.py makes docs/paired-history.md of DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import adjacent_pairs
+from benchmarks.common import BACKEND_NAMES, model_cases, write_json_atomically
+
+PHASES = {"gradient": "adjacent_pairs.json", "sampling": "adjacent_sampling.json"}  # as reporting/adjacent.py reads them
+
+
+def release_commits(repo: Path, releases: list[str]) -> dict[str, str] | str:
+    """The mirror's commit of each release (its tag vX), or what is wrong and what is valid."""
+    tags = subprocess.run(["git", "-C", str(repo), "tag", "--list", "v*"], capture_output=True, text=True).stdout.split()
+    missing = [release for release in releases if f"v{release}" not in tags]
+    if missing:
+        valid = sorted(tag[1:] for tag in tags if tag[1:2].isdigit())
+        return f"not releases of {repo}: {', '.join(missing)}; valid: {', '.join(valid) or 'none (make mirror)'}"
+    return {release: subprocess.run(["git", "-C", str(repo), "rev-parse", f"v{release}^{{commit}}"],
+                                    capture_output=True, text=True, check=True).stdout.strip() for release in releases}
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, required=True, help="the PyMC mirror (make mirror)")
+    parser.add_argument("--results", type=Path, required=True, help="a folder per pair goes here")
+    parser.add_argument("--envs", type=Path, required=True, help="the release-day environments, one per release")
+    parser.add_argument("--releases", nargs="+", required=True, help="two or more releases, each paired with the next")
+    parser.add_argument("--backends", nargs="+", default=["pymc", "pymc-numba", "nutpie-numba", "numpyro"])
+    parser.add_argument("--cases", nargs="+", help="model cases (default: the tier's, as the review's duets)")
+    parser.add_argument("--gradient-rounds", type=int, default=10, help="0: no gradient duets")
+    parser.add_argument("--sampling-rounds", type=int, default=0, help="0: no sampling duets (the default: their cost)")
+    parser.add_argument("--minutes", type=float, default=None, help="each phase's budget (scripts/adjacent_pairs.py)")
+    parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
+                        help="the gradient's duets on one core (scripts/adjacent_pairs.py --pin; default: pinned)")
+    args = parser.parse_args(argv)
+    if len(args.releases) < 2 or len(set(args.releases)) < len(args.releases):
+        parser.error(f"--releases {' '.join(args.releases)}: two or more different releases, each paired with the next")
+    rounds = {"gradient": args.gradient_rounds, "sampling": args.sampling_rounds}
+    if any(0 < number < adjacent_pairs.MIN_ROUNDS or number < 0 for number in rounds.values()) or not any(rounds.values()):
+        parser.error(f"--gradient-rounds {args.gradient_rounds} --sampling-rounds {args.sampling_rounds}: each 0 or at "
+                     f"least {adjacent_pairs.MIN_ROUNDS}, not both 0")
+    unknown = [backend for backend in args.backends if backend not in BACKEND_NAMES]
+    if unknown:
+        parser.error(f"not backends: {', '.join(unknown)}; valid: {', '.join(BACKEND_NAMES)}")
+    unknown = [case for case in args.cases or [] if case not in model_cases()]
+    if unknown:
+        parser.error(f"not model cases: {', '.join(unknown)}; valid: {', '.join(model_cases())}")
+    args.rounds = {phase: number for phase, number in rounds.items() if number}
+    commits = release_commits(args.repo, args.releases)
+    if isinstance(commits, str):
+        parser.error(commits)
+    args.commits = commits
+    return args
+
+
+def rekeyed(measured: dict, commits: list[str]) -> dict:
+    """A pair's file with its sides' commits renamed to `commits` (base, head): a mirror rebuilt with more releases
+    gives a release a new hash, and the rounds already measured must resume, not restart."""
+    renamed = dict(zip(measured["commits"], commits))
+    text = json.dumps(measured)
+    for old, new in renamed.items():
+        text = text.replace(old, new)
+    return json.loads(text)
+
+
+def measure_pair(args: argparse.Namespace, base: str, head: str) -> int:
+    folder = args.results / f"{base}..{head}"
+    folder.mkdir(parents=True, exist_ok=True)
+    commits = folder / "commits.txt"
+    sides = [args.commits[base], args.commits[head]]
+    commits.write_text("\n".join(sides) + "\n")
+    for phase, rounds in args.rounds.items():
+        out = folder / PHASES[phase]
+        if out.exists() and (measured := json.loads(out.read_text()))["commits"] != sides:
+            write_json_atomically(out, rekeyed(measured, sides))
+        print(f"paired history: {base} -> {head}, {phase} ({rounds} rounds)", flush=True)
+        code = adjacent_pairs.main(["--repo", str(args.repo), "--commits", str(commits), "--out", str(out),
+                                    "--metric", phase, "--rounds", str(rounds), "--duet", "--as-of", str(args.envs),
+                                    "--backends", *args.backends, *(["--cases", *args.cases] if args.cases else []),
+                                    *(["--pin"] if args.pin and phase == "gradient" else []),
+                                    *(["--minutes", str(args.minutes)] if args.minutes else [])])
+        if code:
+            return code
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    pairs = list(zip(args.releases, args.releases[1:]))
+    for index, (base, head) in enumerate(pairs):
+        if code := measure_pair(args, base, head):
+            return code
+        still_needed = {f"pymc-{release}" for pair in pairs[index + 1:] for release in pair}
+        for env in args.envs.glob("pymc-*"):
+            if env.name not in still_needed:
+                shutil.rmtree(env)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -67,7 +67,7 @@ def other_runs(folder: Path) -> list[str]:
             continue
         families = "; ".join(f"{row.family} {compare.ratio_text(row.ratio, row.low, row.high)}, flagged from "
                              f"{row.flagged_from:.1%}" for row in review.aggregates.itertuples())
-        lines.append(f"- Another run of the gradient, `{path.name}` ({'pinned' if measured.get('pinned') else 'unpinned'}"
+        lines.append(f"Another run of the gradient, `{path.name}` ({'pinned' if measured.get('pinned') else 'unpinned'}"
                      f", {_rounds(measured)} rounds, {int(uneven.sum())} of the judged not judged for an uneven canary):"
                      f" {families}.")
     return lines
@@ -81,7 +81,7 @@ def one_sided(files: list[tuple[str, dict]], releases: tuple[str, str]) -> list[
         for pair, why in measured.get("skipped", {}).items():
             if isinstance(why, dict) and len(why) == 1:
                 ((commit, reason),) = why.items()
-                lines.append(f"- {adjacent.KINDS[benchmark]}: {pair} {reason.split(':', 1)[0]} on {sides[commit]} only"
+                lines.append(f"{adjacent.KINDS[benchmark]}: {pair} {reason.split(':', 1)[0]} on {sides[commit]} only"
                              f" ({reason.split(':', 1)[-1].strip()[:160]})")
     return lines
 

@@ -283,6 +283,8 @@ def test_a_duet_side_whose_process_dies_fails_its_cases_and_the_other_side_repor
     (dying / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
     healthy = Path(importlib.util.find_spec("pymc").origin).parent.parent  # the venv's site-packages
     cases = ["eight_schools_noncentered"]
-    values = _script().duet("gradient", "pymc", cases, {"base": healthy, "head": dying}, ["base", "head"])
+    script = _script()
+    values = script.duet("gradient", "pymc", cases, {"base": script.Side.site(healthy), "head": script.Side.site(dying)},
+                         ["base", "head"])
     assert values["head"] == {"eight_schools_noncentered": "failed: the process ended (this PyMC dies)"}, values
     assert values["base"] == {}

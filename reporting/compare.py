@@ -325,15 +325,15 @@ def _instruction_section(instructions: pd.DataFrame, verdicts: pd.DataFrame) -> 
              f"cases, changed beyond ±{INSTRUCTION_TOLERANCE:.0%}; single cases are listed, not judged, as a "
              "process can take another path throughout (the A/A spread of single counts, docs/review.md)."]
     parts.append(markdown_table(verdicts.sort_values(["counted", "backend"]),
-                        {"counted": "counted", "backend": "backend", "cases": "cases", "median": "median ratio",
-                         "low": "lowest", "high": "highest", "verdict": "verdict"}))
+                                {"counted": "counted", "backend": "backend", "cases": "cases", "median": "median ratio",
+                                 "low": "lowest", "high": "highest", "verdict": "verdict"}))
     moved = counted_part(verdicts)
     parts += ["", *[f"- {line}" for line in moved]] if moved else []
     parts.append("")
     parts.append(markdown_table(instructions.assign(beyond=instructions["beyond"].map({True: "yes", False: ""}))
-                        .sort_values(["counted", "backend", "model"]),
-                        {"counted": "counted", "model": "model", "backend": "backend", "value_base": "base",
-                         "value_head": "head", "ratio": "ratio", "beyond": f"beyond ±{INSTRUCTION_TOLERANCE:.0%}"}))
+                                .sort_values(["counted", "backend", "model"]),
+                                {"counted": "counted", "model": "model", "backend": "backend", "value_base": "base",
+                                 "value_head": "head", "ratio": "ratio", "beyond": f"beyond ±{INSTRUCTION_TOLERANCE:.0%}"}))
     return parts
 
 
@@ -642,9 +642,9 @@ def _paired_sections(review: PairedReview) -> list[str]:
             rest=[ratio_text(r, lo, hi) if math.isfinite(r) else "n/a"
                   for r, lo, hi in zip(split["rest"], split["rest_low"], split["rest_high"])])
         parts.append(markdown_table(shown.sort_values(["backend", "model"]),
-                            {"model": "model", "backend": "backend", "wall": "wall", "evals": "gradient evaluations",
-                             "per_eval": "time per evaluation", "share": "gradient share", "rest": "the rest",
-                             "moved": "what moved"}))
+                                    {"model": "model", "backend": "backend", "wall": "wall", "evals": "gradient evaluations",
+                                     "per_eval": "time per evaluation", "share": "gradient share", "rest": "the rest",
+                                     "moved": "what moved"}))
     parts += ["", "### Smallest detectable change",
               f"The change a benchmark's rounds find with {stats.POWER:.0%} power at a 5 % two-sided level, from "
               "their spread in this review (median and largest over the benchmarks of a kind; the goals are judged "
@@ -740,9 +740,9 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
                   "reference's parameters."]
         if len(posterior):
             parts.append(markdown_table(posterior.sort_values(["model", "backend"]),
-                                {"model": "model", "backend": "backend", "error_base": "base error",
-                                 "tolerance_base": "base tolerance", "error_head": "head error",
-                                 "tolerance_head": "head tolerance", "wrong_head": "head wrong"}))
+                                        {"model": "model", "backend": "backend", "error_base": "base error",
+                                         "tolerance_base": "base tolerance", "error_head": "head error",
+                                         "tolerance_head": "head tolerance", "wrong_head": "head wrong"}))
         columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
                    "value_head": "head", "interval": "ratio [95 % interval]", "p_adjusted": "adjusted p"}
         for title, rows in [("Slower", slower), ("Faster", faster)]:
@@ -756,8 +756,8 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
                   "not part of the verdict."]
         if len(beyond):
             parts.append(markdown_table(beyond.assign(benchmark=beyond["benchmark"].str.rsplit(".", n=1).str[-1]),
-                                {"model": "model", "backend": "backend", "benchmark": "benchmark",
-                                 "value_base": "base", "value_head": "head", "ratio": "ratio"}))
+                                        {"model": "model", "backend": "backend", "benchmark": "benchmark",
+                                         "value_base": "base", "value_head": "head", "ratio": "ratio"}))
     else:
         columns = {"model": "model", "backend": "backend", "benchmark": "benchmark", "value_base": "base",
                    "value_head": "head", "ratio": "ratio", "significant": "significant"}
@@ -774,13 +774,13 @@ def render(base: Side, head: Side, speed: pd.DataFrame, algorithmic: pd.DataFram
               "under fixed seeds; a change here is a change in what the sampler does."]
     if len(algorithmic):
         parts.append(markdown_table(algorithmic.sort_values(["model", "backend", "metric"]),
-                            {"model": "model", "backend": "backend", "metric": "metric", "value_base": "base",
-                             "value_head": "head", "change": "relative change"}))
+                                    {"model": "model", "backend": "backend", "metric": "metric", "value_base": "base",
+                                     "value_head": "head", "change": "relative change"}))
     parts += ["", f"### Failures and skips that changed ({len(statuses)})"]
     if len(statuses):
         parts.append(markdown_table(statuses.assign(benchmark=statuses["benchmark"].str.rsplit(".", n=1).str[-1]),
-                            {"model": "model", "backend": "backend", "benchmark": "benchmark",
-                             "status_base": "base", "status_head": "head"}))
+                                    {"model": "model", "backend": "backend", "benchmark": "benchmark",
+                                     "status_base": "base", "status_head": "head"}))
     return "\n".join(parts) + "\n", worse
 
 

@@ -92,10 +92,11 @@ def measure_pair(args: argparse.Namespace, base: str, head: str) -> int:
     commits = folder / "commits.txt"
     sides = [args.commits[base], args.commits[head]]
     commits.write_text("\n".join(sides) + "\n")
+    for path in folder.glob("*.json"):  # every run of the pair, whether measured now or not
+        if (measured := json.loads(path.read_text()))["commits"] != sides:
+            write_json_atomically(path, rekeyed(measured, sides))
     for phase, rounds in args.rounds.items():
         out = folder / PHASES[phase]
-        if out.exists() and (measured := json.loads(out.read_text()))["commits"] != sides:
-            write_json_atomically(out, rekeyed(measured, sides))
         print(f"paired history: {base} -> {head}, {phase} ({rounds} rounds)", flush=True)
         code = adjacent_pairs.main(["--repo", str(args.repo), "--commits", str(commits), "--out", str(out),
                                     "--metric", phase, "--rounds", str(rounds), "--duet", "--as-of", str(args.envs),

@@ -47,9 +47,9 @@ def test_bad_input_names_what_is_valid_and_writes_nothing(tmp_path):
 def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     """Real environments (scripts/install_as_of.py, about half a minute each with pip's cache) and a real duet."""
     out, envs = tmp_path / "paired", tmp_path / "envs"
-    run = _run("--repo", str(asv_runs.MIRROR), "--results", str(out), "--envs", str(envs), "--releases", "6.3.2",
-               "6.4.0", "--backends", "pymc", "--cases", "eight_schools_noncentered", "--gradient-rounds", "3",
-               "--sampling-rounds", "0")
+    args = ["--repo", str(asv_runs.MIRROR), "--results", str(out), "--envs", str(envs), "--releases", "6.3.2", "6.4.0",
+            "--backends", "pymc", "--cases", "eight_schools_noncentered", "--gradient-rounds", "3"]
+    run = _run(*args)
     assert run.returncode == 0, run.stderr[-3000:]
     measured = json.loads((out / "6.3.2..6.4.0" / adjacent.FILE).read_text())
     base, head = measured["commits"]
@@ -62,6 +62,10 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     renamed = _script().rekeyed(measured, ["b" * 40, "h" * 40])
     assert renamed["samples"]["pymc"]["eight_schools_noncentered"]["b" * 40] == values[base]
     assert set(renamed["versions"]) == {"b" * 40, "h" * 40} and renamed["commits"] == ["b" * 40, "h" * 40]
+    (out / "6.3.2..6.4.0" / adjacent.FILE).write_text(json.dumps(renamed))  # as measured under the old hashes
+    again = _run(*args)
+    assert again.returncode == 0 and "3 rounds already" in again.stdout, again.stdout + again.stderr[-3000:]
+    assert json.loads((out / "6.3.2..6.4.0" / adjacent.FILE).read_text()) == measured
 
 
 def _pair_file(folder, step=1.0, rounds=8, seed=3):

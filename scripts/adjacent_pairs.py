@@ -275,6 +275,14 @@ def resumed(out: Path, metric: str, commits: list[str], samples: dict, mode: str
     return done
 
 
+def unknown_names(backends: list[str], cases: list[str] | None) -> str | None:
+    """What is not a backend or not a model case among those named, and what is valid; None if all are."""
+    for kind, named, valid in (("backends", backends, BACKEND_NAMES), ("model cases", cases or [], model_cases())):
+        if unknown := [name for name in named if name not in valid]:
+            return f"not {kind}: {', '.join(unknown)}; valid: {', '.join(valid)}"
+    return None
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, required=True, help="the git repository of PyMC (the mirror)")
@@ -302,13 +310,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error(f"--minutes {args.minutes:g}: must be a positive number of minutes")
     if args.backends == ["all"]:
         args.backends = list(BACKEND_NAMES)
-    unknown = [backend for backend in args.backends if backend not in BACKEND_NAMES]
-    if unknown:
-        parser.error(f"not backends: {', '.join(unknown)}; valid: {', '.join(BACKEND_NAMES)}")
-    valid = model_cases()
-    unknown = [case for case in args.cases or [] if case not in valid]
-    if unknown:
-        parser.error(f"not model cases: {', '.join(unknown)}; valid: {', '.join(valid)}")
+    if wrong := unknown_names(args.backends, args.cases):
+        parser.error(wrong)
     commits = args.commits.read_text().split() if args.commits.is_file() else []
     if len(commits) < 2:
         parser.error(f"{args.commits} must list at least a base and a head commit")

@@ -1,6 +1,7 @@
 """Helpers for tests that run asv itself: a config over the local PyMC history, a machine, a run."""
 
 import fcntl
+import importlib
 import json
 import os
 import subprocess
@@ -20,6 +21,15 @@ MACHINE = "pmb-test"
 ENV_DIR = ROOT / ".asv" / "env-tests"
 # Without nutpie (matrix null): smaller environments, and a missing backend to see skipped.
 SMALL_MATRIX = {"req": {"nutpie": [None], "psutil": ["7.2.2"]}, "env_nobuild": {"OMP_NUM_THREADS": ["1"]}}
+
+
+def script_module(name: str):
+    """The module scripts/<name>.py (the scripts import each other by name, from their folder)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
 
 
 def config(tmp_path, **changes):

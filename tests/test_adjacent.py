@@ -32,15 +32,6 @@ def _sides(tmp_path):
     return base, head, commits
 
 
-def _script():
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import adjacent_pairs
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return adjacent_pairs
-
-
 def test_bad_input_names_what_is_valid(tmp_path):
     commits = tmp_path / "commits.txt"
     commits.write_text(asv_runs.rev("aa^") + "\n")
@@ -106,7 +97,7 @@ def test_sampling_runs_are_timed_in_adjacent_processes_and_not_resumed_as_gradie
     pairs = adjacent.pairs(measured, base[:10], head[:10], adjacent.SAMPLING)
     assert pairs["benchmark"].tolist() == [adjacent.SAMPLING]
     # the gradient into the same file starts afresh: its rounds are not the sampling run's
-    adjacent_pairs = _script()
+    adjacent_pairs = asv_runs.script_module("adjacent_pairs")
     samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0
     assert adjacent_pairs.resumed(out, "sampling", [base, head], samples) == 3
@@ -116,7 +107,7 @@ def test_a_process_that_dies_fails_each_of_its_cases_with_its_last_words(tmp_pat
     site = tmp_path / "site"
     (site / "pymc").mkdir(parents=True)
     (site / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
-    script = _script()
+    script = asv_runs.script_module("adjacent_pairs")
     reasons = script.measure("gradient", "pymc", ["eight_schools_noncentered", "radon_hierarchical"], script.Side.site(site))
     assert list(reasons) == ["eight_schools_noncentered", "radon_hierarchical"]
     assert set(reasons.values()) == {"failed: the process ended (this PyMC dies)"}, reasons
@@ -228,7 +219,7 @@ def test_a_duet_times_the_sides_in_live_processes_sample_by_sample_and_resumes_o
     pairs = adjacent.pairs(measured, base[:10], head[:10])
     assert len(pairs) == 3 and all(len(rounds) == 2 for rounds in pairs["rounds_base"])
     assert adjacent.duets(adjacent.read(tmp_path)) == [adjacent.KIND]  # the review says how its gradient rounds were timed
-    adjacent_pairs = _script()
+    adjacent_pairs = asv_runs.script_module("adjacent_pairs")
     samples = {"pymc": {"eight_schools_noncentered": {base: [], head: []}}}
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples) == 0  # not a duet: starts afresh
     assert adjacent_pairs.resumed(out, "gradient", [base, head], samples, "duet") == 3
@@ -243,7 +234,7 @@ def test_pinning_puts_every_thread_of_a_live_process_on_the_one_core(tmp_path):
     try:
         assert child.stdout.readline().strip() == "ready"
         core = max(os.sched_getaffinity(0))
-        _script().pin([child], core)
+        asv_runs.script_module("adjacent_pairs").pin([child], core)
         tasks = list(Path(f"/proc/{child.pid}/task").iterdir())
         assert len(tasks) == 2 and all(os.sched_getaffinity(int(task.name)) == {core} for task in tasks)
     finally:
@@ -269,7 +260,7 @@ def test_sampling_runs_in_a_duet_are_each_process_first_run_after_its_compile(tm
 
 
 def test_a_duet_samples_the_canary_after_every_sampling_run_and_beside_every_gradient_pass():
-    schedule = _script().schedule
+    schedule = asv_runs.script_module("adjacent_pairs").schedule
     assert schedule("sampling", ["a", "b", adjacent.CANARY_CASE]) == ["a", adjacent.CANARY_CASE, "b",
                                                                       adjacent.CANARY_CASE]
     assert schedule("sampling", [adjacent.CANARY_CASE]) == [adjacent.CANARY_CASE]  # every run failed: the canary still
@@ -283,7 +274,7 @@ def test_a_duet_side_whose_process_dies_fails_its_cases_and_the_other_side_repor
     (dying / "pymc" / "__init__.py").write_text("import os, sys\nprint('this PyMC dies', file=sys.stderr)\nos._exit(3)\n")
     healthy = Path(importlib.util.find_spec("pymc").origin).parent.parent  # the venv's site-packages
     cases = ["eight_schools_noncentered"]
-    script = _script()
+    script = asv_runs.script_module("adjacent_pairs")
     values = script.duet("gradient", "pymc", cases, {"base": script.Side.site(healthy), "head": script.Side.site(dying)},
                          ["base", "head"])
     assert values["head"] == {"eight_schools_noncentered": "failed: the process ended (this PyMC dies)"}, values

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import asv_runs
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,10 +38,7 @@ def test_a_wheel_that_is_not_pymc_is_refused(tmp_path):
 def test_what_an_earlier_stack_left_behind_is_named_for_removal_and_what_the_kept_need_is_not():
     """Found by PyMC 5.17.0's run in the environment PyMC 6's stack had used: arviz-base, left from ArviZ 1,
     broke arviz 0.20's import, and with it every benchmark."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from install_as_of import strays
-
-    removed = strays({"numpy": "any"})
+    removed = asv_runs.script_module("install_as_of").strays({"numpy": "any"})
     assert "playwright" in removed and "blackjax" in removed  # installed here, needed by nothing kept
     assert "numpy" not in removed and "torch" not in removed and "psutil" not in removed  # resolved, held
     assert "nvidia-cuda-runtime" not in removed  # torch needs it through cuda-toolkit's extras

@@ -113,8 +113,7 @@ def test_a_piece_selects_every_benchmark_of_its_pair_and_nothing_else():
 
     from benchmarks.common import BACKEND_NAMES
 
-    sys.path.insert(0, str(SCRIPT.parent))
-    from measure_tier import selection
+    selection = asv_runs.script_module("measure_tier").selection
 
     # the names and parameters of the full tier as asv discovered them
     discovered = json.loads((asv_runs.ROOT / "results-full" / "benchmarks.json").read_text())

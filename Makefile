@@ -80,7 +80,8 @@ require_thresholds = @test -n "$(THRESHOLDS)" || { echo "error: no thresholds in
 REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
-  preview summary report findings docs history-range replicate compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard
+  preview summary report findings docs history-range replicate compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard \
+  paired-history paired-aa
 
 setup: $(VENV)/.installed blas
 
@@ -230,6 +231,13 @@ PAIRED := results-paired
 PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --out docs/paired-history.md
 paired-history: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --releases $(RELEASES) \
+	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)
+	$(PAIRED_HISTORY)
+
+# Its A/A pair: the mirror's aa^ (PyMC 6.4.0) and aa (no change) measured as a pair is, into
+# results-paired/<machine>/aa/ (resumable; about 25 min): every verdict but "same" is a false alarm of the page.
+paired-aa: mirror
+	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --aa \
 	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)
 	$(PAIRED_HISTORY)
 

@@ -20,10 +20,13 @@ HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # t
 SHOWN_VERSIONS = ["pytensor", "numpy", "scipy", "numba", "nutpie", "jax", "numpyro", "blackjax"]
 
 
-def pair_folders(results: Path) -> list[Path]:
-    """The pairs' folders (BASE..HEAD), in release order."""
-    folders = [path for path in Path(results).glob("*..*") if path.is_dir() and adjacent.read(path)]
-    return sorted(folders, key=lambda path: [findings.release_key(release) for release in path.name.split("..")])
+AA = "aa"  # the A/A pair's folder (scripts/paired_history.py --aa)
+
+
+def measured_pairs(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
+    """The pairs' folders (BASE..HEAD), in release order, each with its files (adjacent.read)."""
+    found = [(path, files) for path in Path(results).glob("*..*") if path.is_dir() and (files := adjacent.read(path))]
+    return sorted(found, key=lambda pair: [findings.release_key(release) for release in pair[0].name.split("..")])
 
 
 def versions_changed(files: list[tuple[str, dict]]) -> str:
@@ -49,10 +52,8 @@ def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, 
     return float(np.exp(np.log(values[releases[1]] / values[releases[0]]).mean()))
 
 
-def pair_review(folder: Path) -> tuple[list[tuple[str, dict]], compare.PairedReview | None]:
-    files = adjacent.read(folder)
-    base, head = files[0][1]["commits"][:2]
-    return files, compare.paired_review(adjacent.review_pairs(files, base, head))
+def pair_review(files: list[tuple[str, dict]]) -> compare.PairedReview | None:
+    return compare.paired_review(adjacent.review_pairs(files, *files[0][1]["commits"][:2]))
 
 
 def other_runs(folder: Path) -> list[str]:
@@ -88,13 +89,17 @@ def one_sided(files: list[tuple[str, dict]], releases: tuple[str, str]) -> list[
 
 def step_rows(releases: tuple[str, str], review: compare.PairedReview, history: pd.DataFrame) -> pd.DataFrame:
     """Per family and kind of one pair: the judged aggregate, and the history's unpaired ratio."""
-    rows = review.aggregates.copy()
-    rows["interval"] = [compare.ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])]
     speed = review.speed
-    rows["unpaired"] = [unpaired_ratio(history, releases, kind, speed[(speed["family"] == family) & (speed["kind"] == kind)])
-                        for family, kind in zip(rows["family"], rows["kind"])]
-    rows["kind"] = rows["kind"].map({adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"})
-    return rows
+    unpaired = [unpaired_ratio(history, releases, kind, speed[(speed["family"] == family) & (speed["kind"] == kind)])
+                for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]
+    return judged_families(review).assign(unpaired=unpaired)
+
+
+def judged_families(review: compare.PairedReview) -> pd.DataFrame:
+    """The pair's judged family aggregates, with their interval as text and their kind's short name."""
+    rows = review.aggregates
+    return rows.assign(interval=[compare.ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])],
+                       kind=rows["kind"].map({adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"}))
 
 
 def release_day_history(results: Path, replicates: Path, tags_file: Path, machine: str) -> pd.DataFrame:
@@ -107,7 +112,7 @@ def release_day_history(results: Path, replicates: Path, tags_file: Path, machin
 
 
 def render(results: Path, history: pd.DataFrame, machine: str) -> str:
-    folders = pair_folders(results)
+    pairs = measured_pairs(results)
     intro = [f"<!-- written by `make paired-history` (python -m reporting paired-history) from "
              f"{Path(results).parent.name}/{machine} -->", "",
              "# The paired history: neighbouring releases measured as duets", "",
@@ -119,32 +124,66 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> str:
              "pair). \"Unpaired\" is the same ratio from the release-day history (docs/findings.md), whose releases "
              "were measured in sessions of their own.", ""]
     sections, judged = [], []
-    for folder in folders:
+    for folder, files in pairs:
         releases = tuple(folder.name.split(".."))
-        files, review = pair_review(folder)
         sections += [f"## {releases[0]} -> {releases[1]}", ""]
-        if review is None:
+        if (review := pair_review(files)) is None:
             sections += ["No round judged on both sides yet.", ""]
             continue
-        sections.append("Rounds: " + ", ".join(f"{adjacent.KINDS[benchmark]} {_rounds(measured)}"
-                                               + (" (pinned to one core)" if measured.get("pinned") else "")
-                                               for benchmark, measured in files)
-                        + f" (the first not judged). Dependencies that moved: {versions_changed(files)}.")
-        if (host := review.canary) is not None:
-            sections.append("Host canary in the pair's processes, head/base: "
-                            f"{compare.ratio_text(host.ratio, host.low, host.high)} (it does not depend on PyMC).")
-        notes = adjacent.budget_stops(files) + adjacent.uneven_notes(files, *files[0][1]["commits"][:2]) \
-            + one_sided(files, releases) + other_runs(folder)
-        sections += [*(f"- {note}" for note in notes), ""]
+        sections += pair_notes(folder, files, review, releases)
         rows = step_rows(releases, review, history)
         judged.append(rows.assign(step=f"{releases[0]} -> {releases[1]}"))
-        shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]],
-                            flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])
-        sections += [compare.markdown_table(shown, {"family": "family", "kind": "kind", "cases": "cases",
-                                                    "interval": "paired ratio [95 %]", "verdict": "verdict",
-                                                    "flagged_from": "flagged from", "unpaired": "unpaired"}), ""]
+        shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]])
+        sections += [family_table(shown, unpaired=True), ""]
     rows = pd.concat(judged, ignore_index=True) if judged else pd.DataFrame()
-    return "\n".join([*intro, *summary(rows, len(folders)), *sections])
+    aa_files = adjacent.read(Path(results) / AA)
+    aa_review = pair_review(aa_files) if aa_files else None
+    return "\n".join([*intro, *summary(rows, len(pairs)), *aa_summary(aa_review), *sections,
+                      *aa_section(Path(results) / AA, aa_files, aa_review)])
+
+
+def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.PairedReview,
+               releases: tuple[str, str]) -> list[str]:
+    """A pair's rounds, moved dependencies and host canary, and its notes (rounds not judged, one-sided failures,
+    other runs), as lines of the page."""
+    lines = ["Rounds: " + ", ".join(f"{adjacent.KINDS[benchmark]} {_rounds(measured)}"
+                                    + (" (pinned to one core)" if measured.get("pinned") else "")
+                                    for benchmark, measured in files)
+             + f" (the first not judged). Dependencies that moved: {versions_changed(files)}."]
+    if (host := review.canary) is not None:
+        lines.append("Host canary in the pair's processes, head/base: "
+                     f"{compare.ratio_text(host.ratio, host.low, host.high)} (it does not depend on PyMC).")
+    notes = adjacent.budget_stops(files) + adjacent.uneven_notes(files, *files[0][1]["commits"][:2]) \
+        + one_sided(files, releases) + other_runs(folder)
+    return [*lines, *(f"- {note}" for note in notes), ""]
+
+
+def family_table(rows: pd.DataFrame, unpaired: bool) -> str:
+    columns = {"family": "family", "kind": "kind", "cases": "cases", "interval": "paired ratio [95 %]",
+               "verdict": "verdict", "flagged_from": "flagged from", **({"unpaired": "unpaired"} if unpaired else {})}
+    return compare.markdown_table(rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]]), columns)
+
+
+def aa_summary(review: compare.PairedReview | None) -> list[str]:
+    """The A/A pair's false alarms: its cases and family aggregates judged other than same."""
+    if review is None:
+        return []
+    cases, families = (int((table["verdict"] != "same").sum()) for table in (review.speed, review.aggregates))
+    return [f"A/A (one release against itself, measured as a pair is; last section): {cases} of {len(review.speed)} "
+            f"cases and {families} of {len(review.aggregates)} family aggregates flagged, each one a false alarm.", ""]
+
+
+def aa_section(folder: Path, files: list[tuple[str, dict]], review: compare.PairedReview | None) -> list[str]:
+    if not files:
+        return []
+    release = next(iter(files[0][1].get("versions", {}).values()), {}).get("pymc", "one release")
+    lines = [f"## A/A: {release} against itself", "",
+             "The mirror's aa^ (the release) and aa (a commit that changes nothing on it), in one release-day "
+             "environment, measured as the pairs above are (`make paired-aa`): any verdict but \"same\" is a false "
+             "alarm.", ""]
+    if review is None:
+        return [*lines, "No round judged on both sides yet.", ""]
+    return [*lines, *pair_notes(folder, files, review, ("aa^", "aa")), family_table(judged_families(review), False), ""]
 
 
 def summary(rows: pd.DataFrame, pairs: int) -> list[str]:

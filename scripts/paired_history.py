@@ -1,7 +1,8 @@
 """Neighbouring PyMC releases measured as duets, each in the environment of its release day: the paired history.
 
     python scripts/paired_history.py --repo MIRROR --results DIR --envs DIR --releases 5.18.0 5.19.0 [...]
-        [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0] [--minutes M] [--no-pin]
+        [--aa] [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0] [--minutes M]
+        [--no-pin]
                                                           (run with .venv's python; make paired-history RELEASES=...)
 
 The release-day history measures each release in a session of its own, so a step between two releases carries the
@@ -13,7 +14,9 @@ DIR/<base>..<head>/ gets adjacent_pairs.json (the gradient micro-benchmark: 130-
 backends on the AMD EPYC host) and, with --sampling-rounds N, adjacent_sampling.json (the quick tier's sampling runs:
 every round compiles every case in fresh processes, 970 s for the first round of 5.18.0 -> 5.19.0, so not by
 default); a pair already measured is resumed from the rounds it wrote. An environment no pair left to measure
-needs is removed after each pair (1.2 GB each). reporting/paired_history.py makes docs/paired-history.md of DIR.
+needs is removed after each pair (1.2 GB each). --aa adds the A/A pair (DIR/aa/): the mirror's aa^ and aa, the same
+code, measured as a pair is, so that its verdicts count the paired history's false alarms.
+reporting/paired_history.py makes docs/paired-history.md of DIR.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import adjacent_pairs
-from benchmarks.common import BACKEND_NAMES, model_cases, write_json_atomically
+from benchmarks.common import write_json_atomically
 
+AA = "aa"  # the A/A pair's folder
 PHASES = {"gradient": "adjacent_pairs.json", "sampling": "adjacent_sampling.json"}  # as reporting/adjacent.py reads them
 
 
@@ -42,12 +47,36 @@ def release_commits(repo: Path, releases: list[str]) -> dict[str, str] | str:
                                     capture_output=True, text=True, check=True).stdout.strip() for release in releases}
 
 
+@dataclass(frozen=True)
+class Pair:
+    """One pair to measure: its folder's name, its sides' commits (base, head), the releases whose environments it
+    runs in."""
+    name: str
+    commits: list[str]
+    releases: set[str]
+
+
+def aa_pair(repo: Path) -> Pair | str:
+    """The A/A pair: the mirror's aa^ (a release) and aa (the same code), one release-day environment; or what is
+    wrong."""
+    git = ["git", "-C", str(repo)]
+    tag = subprocess.run([*git, "describe", "--tags", "--exact-match", "aa^"], capture_output=True, text=True)
+    commits = [subprocess.run([*git, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}"], capture_output=True,
+                              text=True).stdout.strip() for rev in ("aa^", "aa")]
+    if tag.returncode or not all(commits):
+        return f"--aa: {repo} has no aa commit on a release (make mirror adds it)"
+    return Pair(AA, commits, {tag.stdout.strip().removeprefix("v")})
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repo", type=Path, required=True, help="the PyMC mirror (make mirror)")
     parser.add_argument("--results", type=Path, required=True, help="a folder per pair goes here")
     parser.add_argument("--envs", type=Path, required=True, help="the release-day environments, one per release")
-    parser.add_argument("--releases", nargs="+", required=True, help="two or more releases, each paired with the next")
+    parser.add_argument("--releases", nargs="+", default=[], help="two or more releases, each paired with the next")
+    parser.add_argument("--aa", action="store_true",
+                        help=f"also the A/A pair, into {AA}/: the mirror's aa^ (a release) and aa (the same code) in one "
+                             "release-day environment, measured as the pairs are (its verdicts are false alarms)")
     parser.add_argument("--backends", nargs="+", default=["pymc", "pymc-numba", "nutpie-numba", "numpyro"])
     parser.add_argument("--cases", nargs="+", help="model cases (default: the tier's, as the review's duets)")
     parser.add_argument("--gradient-rounds", type=int, default=10, help="0: no gradient duets")
@@ -56,23 +85,25 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
                         help="the gradient's duets on one core (scripts/adjacent_pairs.py --pin; default: pinned)")
     args = parser.parse_args(argv)
-    if len(args.releases) < 2 or len(set(args.releases)) < len(args.releases):
-        parser.error(f"--releases {' '.join(args.releases)}: two or more different releases, each paired with the next")
+    if (len(args.releases) < 2 and (args.releases or not args.aa)) or len(set(args.releases)) < len(args.releases):
+        parser.error(f"--releases {' '.join(args.releases)}: two or more different releases, each paired with the next"
+                     " (or none, with --aa)")
     rounds = {"gradient": args.gradient_rounds, "sampling": args.sampling_rounds}
     if any(0 < number < adjacent_pairs.MIN_ROUNDS or number < 0 for number in rounds.values()) or not any(rounds.values()):
         parser.error(f"--gradient-rounds {args.gradient_rounds} --sampling-rounds {args.sampling_rounds}: each 0 or at "
                      f"least {adjacent_pairs.MIN_ROUNDS}, not both 0")
-    unknown = [backend for backend in args.backends if backend not in BACKEND_NAMES]
-    if unknown:
-        parser.error(f"not backends: {', '.join(unknown)}; valid: {', '.join(BACKEND_NAMES)}")
-    unknown = [case for case in args.cases or [] if case not in model_cases()]
-    if unknown:
-        parser.error(f"not model cases: {', '.join(unknown)}; valid: {', '.join(model_cases())}")
+    if wrong := adjacent_pairs.unknown_names(args.backends, args.cases):  # before a pair's folder is made
+        parser.error(wrong)
     args.rounds = {phase: number for phase, number in rounds.items() if number}
     commits = release_commits(args.repo, args.releases)
     if isinstance(commits, str):
         parser.error(commits)
-    args.commits = commits
+    args.pairs = [Pair(f"{base}..{head}", [commits[base], commits[head]], {base, head})
+                  for base, head in zip(args.releases, args.releases[1:])]
+    if args.aa:
+        if isinstance(aa := aa_pair(args.repo), str):
+            parser.error(aa)
+        args.pairs.append(aa)
     return args
 
 
@@ -86,18 +117,18 @@ def rekeyed(measured: dict, commits: list[str]) -> dict:
     return json.loads(text)
 
 
-def measure_pair(args: argparse.Namespace, base: str, head: str) -> int:
-    folder = args.results / f"{base}..{head}"
+def measure_pair(args: argparse.Namespace, pair: Pair) -> int:
+    folder = args.results / pair.name
     folder.mkdir(parents=True, exist_ok=True)
     commits = folder / "commits.txt"
-    sides = [args.commits[base], args.commits[head]]
+    sides = pair.commits
     commits.write_text("\n".join(sides) + "\n")
     for path in folder.glob("*.json"):  # every run of the pair, whether measured now or not
         if (measured := json.loads(path.read_text()))["commits"] != sides:
             write_json_atomically(path, rekeyed(measured, sides))
     for phase, rounds in args.rounds.items():
         out = folder / PHASES[phase]
-        print(f"paired history: {base} -> {head}, {phase} ({rounds} rounds)", flush=True)
+        print(f"paired history: {pair.name}, {phase} ({rounds} rounds)", flush=True)
         code = adjacent_pairs.main(["--repo", str(args.repo), "--commits", str(commits), "--out", str(out),
                                     "--metric", phase, "--rounds", str(rounds), "--duet", "--as-of", str(args.envs),
                                     "--backends", *args.backends, *(["--cases", *args.cases] if args.cases else []),
@@ -110,11 +141,10 @@ def measure_pair(args: argparse.Namespace, base: str, head: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    pairs = list(zip(args.releases, args.releases[1:]))
-    for index, (base, head) in enumerate(pairs):
-        if code := measure_pair(args, base, head):
+    for index, pair in enumerate(args.pairs):
+        if code := measure_pair(args, pair):
             return code
-        still_needed = {f"pymc-{release}" for pair in pairs[index + 1:] for release in pair}
+        still_needed = {f"pymc-{release}" for later in args.pairs[index + 1:] for release in later.releases}
         for env in args.envs.glob("pymc-*"):
             if env.name not in still_needed:
                 shutil.rmtree(env)

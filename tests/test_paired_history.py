@@ -21,15 +21,6 @@ def _run(*args):
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-def _script():
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import paired_history as script
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return script
-
-
 def test_bad_input_names_what_is_valid_and_writes_nothing(tmp_path):
     common = ["--repo", str(asv_runs.MIRROR), "--results", str(tmp_path / "out"), "--envs", str(tmp_path / "envs")]
     for extra, message in [(["--releases", "6.4.0"], "two or more different releases"),
@@ -37,11 +28,28 @@ def test_bad_input_names_what_is_valid_and_writes_nothing(tmp_path):
                            (["--releases", "6.3.2", "9.9.9"], "not releases of"),
                            (["--releases", "6.3.2", "6.4.0", "--gradient-rounds", "2"], "each 0 or at least 3"),
                            (["--releases", "6.3.2", "6.4.0", "--gradient-rounds", "0", "--sampling-rounds", "0"],
-                            "not both 0")]:
+                            "not both 0"),
+                           ([], "(or none, with --aa)"),
+                           (["--releases", "6.4.0", "--aa"], "two or more different releases"),
+                           (["--releases", "6.3.2", "6.4.0", "--backends", "stan"], "not backends: stan; valid: pymc"),
+                           (["--releases", "6.3.2", "6.4.0", "--cases", "gp_latent-7"], "not model cases: gp_latent-7")]:
         run = _run(*common, *extra)
         assert run.returncode == 2 and message in run.stderr, run.stderr
     assert "valid: 5.13.0" in _run(*common, "--releases", "6.3.2", "9.9.9").stderr
     assert not (tmp_path / "out").exists() and not (tmp_path / "envs").exists()
+
+
+def test_the_aa_pair_is_one_release_against_a_commit_that_changes_nothing_on_it(tmp_path):
+    script = asv_runs.script_module("paired_history")
+    common = ["--repo", str(asv_runs.MIRROR), "--results", str(tmp_path / "out"), "--envs", str(tmp_path / "envs")]
+    (aa,) = script.parse([*common, "--aa"]).pairs
+    assert aa.name == "aa" and aa.commits == [asv_runs.rev("aa^"), asv_runs.rev("aa")] and aa.releases == {"6.4.0"}
+    tree = [subprocess.run(["git", "-C", str(asv_runs.MIRROR), "rev-parse", f"{commit}^{{tree}}"], capture_output=True,
+                           text=True, check=True).stdout for commit in aa.commits]
+    assert tree[0] == tree[1]
+    # after the releases' pairs: their environments are removed only when the A/A pair no longer needs them
+    steps = script.parse([*common, "--releases", "6.3.2", "6.4.0", "--aa"]).pairs
+    assert [pair.name for pair in steps] == ["6.3.2..6.4.0", "aa"] and steps[0].releases == {"6.3.2", "6.4.0"}
 
 
 def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
@@ -59,7 +67,7 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     assert len(values[base]) == len(values[head]) == 3 and all(1e-7 < v < 1e-2 for v in values[base] + values[head])
     assert not list(envs.glob("pymc-*"))  # no pair left to measure needs them
     # a mirror rebuilt with more releases renames the sides: the rounds measured are kept, the file re-keyed
-    renamed = _script().rekeyed(measured, ["b" * 40, "h" * 40])
+    renamed = asv_runs.script_module("paired_history").rekeyed(measured, ["b" * 40, "h" * 40])
     assert renamed["samples"]["pymc"]["eight_schools_noncentered"]["b" * 40] == values[base]
     assert set(renamed["versions"]) == {"b" * 40, "h" * 40} and renamed["commits"] == ["b" * 40, "h" * 40]
     (out / "6.3.2..6.4.0" / adjacent.FILE).write_text(json.dumps(renamed))  # as measured under the old hashes
@@ -68,7 +76,7 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     assert json.loads((out / "6.3.2..6.4.0" / adjacent.FILE).read_text()) == measured
 
 
-def _pair_file(folder, step=1.0, rounds=8, seed=3):
+def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False):
     """A pair's gradient file: pymc and pymc-numba over two cases, the head `step` times the base; a canary."""
     rng = np.random.default_rng(seed)
     commits = ["b" * 40, "h" * 40]
@@ -80,7 +88,7 @@ def _pair_file(folder, step=1.0, rounds=8, seed=3):
         by_case[adjacent.CANARY_CASE] = {commit: list(2.5e-3 * np.exp(rng.normal(0, 0.01, rounds))) for commit in commits}
     versions = {commits[0]: {"pymc": "5.18.0", "resolved": {"pytensor": "2.25.5", "numba": "0.60.0"}},
                 commits[1]: {"pymc": "5.19.0", "resolved": {"pytensor": "2.26.3", "numba": "0.60.0"}}}
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=exist_ok)
     skipped = {"gp_latent-50 / pymc-numba": {commits[0]: "failed: RuntimeError gradients differ"}}
     (folder / adjacent.FILE).write_text(json.dumps({"metric": "gradient", "commits": commits, "samples": samples,
                                                     "skipped": skipped, "mode": "duet", "versions": versions}))
@@ -105,6 +113,20 @@ def test_the_page_gives_each_step_its_interval_verdict_moved_dependencies_and_th
     assert low < ratio < high and abs(ratio - 0.5) < 0.02
     earlier = page[:page.index("## 5.18.0 -> 5.19.0")]
     assert "same" in next(line for line in earlier.splitlines() if line.startswith("| pymc-*"))
+
+
+def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):
+    _pair_file(tmp_path / "5.18.0..5.19.0", step=0.5)
+    empty = pd.DataFrame(columns=["benchmark", "model", "backend", "release", "value"])
+    assert "A/A" not in paired_history.render(tmp_path, empty, MACHINE)
+    _pair_file(tmp_path / "aa", step=1.0, seed=5)
+    page = paired_history.render(tmp_path, empty, MACHINE)
+    assert "0 of 4 cases and 0 of 1 family aggregates flagged, each one a false alarm" in page
+    section = page[page.index("## A/A: 5.18.0 against itself"):]
+    assert "| pymc-*" in section and "unpaired" not in section
+    (tmp_path / "aa" / adjacent.FILE).unlink()
+    _pair_file(tmp_path / "aa", step=1.5, seed=5, exist_ok=True)  # as if aa^ and aa differed
+    assert "4 of 4 cases and 1 of 1 family aggregates flagged" in paired_history.render(tmp_path, empty, MACHINE)
 
 
 def test_the_committed_page_is_current():

@@ -228,7 +228,8 @@ RELEASES ?= 5.18.0 5.19.0
 # PAIRED_SAMPLING_ROUNDS=N: the sampling runs too, N rounds a pair (about 16 min a round with the default backends).
 PAIRED_SAMPLING_ROUNDS ?= 0
 PAIRED := results-paired
-PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --out docs/paired-history.md
+PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --out docs/paired-history.md \
+  --readme README.md
 paired-history: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --releases $(RELEASES) \
 	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)

@@ -6,21 +6,25 @@ reader sees what pairing changed."""
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from reporting import adjacent, compare, findings
-from reporting.paired import WARMUP_ROUNDS
+from reporting import adjacent, compare, findings, pages
+from reporting.paired import WARMUP_ROUNDS, family_of
 from reporting.results import GRADIENT, WALL
 
 HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # the history's benchmark of each kind
+INJECTED_STEP = 1.10  # the step the page checks it would find at every pair (issue 23: a 10 % step, named)
 SHOWN_VERSIONS = ["pytensor", "numpy", "scipy", "numba", "nutpie", "jax", "numpyro", "blackjax"]
 
 
 AA = "aa"  # the A/A pair's folder (scripts/paired_history.py --aa)
+README_START, README_END = "<!-- paired history: written by make findings -->", "<!-- paired history end -->"
 
 
 def measured_pairs(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
@@ -74,16 +78,44 @@ def other_runs(folder: Path) -> list[str]:
     return lines
 
 
-def one_sided(files: list[tuple[str, dict]], releases: tuple[str, str]) -> list[str]:
-    """The (case, backend) pairs that failed or were skipped on one release only (left out of the ratios), why."""
+def injected_steps_found(files: list[tuple[str, dict]], review: compare.PairedReview,
+                         factor: float = INJECTED_STEP) -> tuple[int, int]:
+    """Of the pair's family aggregates judged the same, how many the review flags as slower once `factor` is added to
+    the head's samples of that family's cases of that kind (one aggregate at a time, everything else as measured), of
+    how many tried. (Where a family moved at the pair, the step added would only make it move more or less.)"""
+    head = files[0][1]["commits"][1]
+    same = review.aggregates[review.aggregates["verdict"] == "same"]
+    found = 0
+    for family, kind in zip(same["family"], same["kind"]):
+        changed = copy.deepcopy(files)
+        for benchmark, measured in changed:
+            for backend, by_case in measured["samples"].items() if adjacent.KINDS[benchmark] == kind else ():
+                for case, by_commit in by_case.items() if family_of(backend) == family else ():
+                    if case != adjacent.CANARY_CASE:
+                        by_commit[head] = [value * factor for value in by_commit[head]]
+        verdicts = pair_review(changed).aggregates
+        found += bool(((verdicts["family"] == family) & (verdicts["kind"] == kind)
+                       & (verdicts["verdict"] == "slower")).any())
+    return found, len(same)
+
+
+def not_judged(files: list[tuple[str, dict]], releases: tuple[str, str]) -> list[str]:
+    """The (case, backend) pairs left out of the ratios, why: those that failed or were skipped on one release only,
+    and those that failed on both (a skip on both is by design: a discrete model on a gradient-only sampler)."""
     lines = []
     for benchmark, measured in files:
         sides = dict(zip(measured["commits"][:2], releases))
         for pair, why in measured.get("skipped", {}).items():
-            if isinstance(why, dict) and len(why) == 1:
-                ((commit, reason),) = why.items()
-                lines.append(f"{adjacent.KINDS[benchmark]}: {pair} {reason.split(':', 1)[0]} on {sides[commit]} only"
-                             f" ({reason.split(':', 1)[-1].strip()[:160]})")
+            reasons = why if isinstance(why, dict) else dict.fromkeys(sides, why)
+            failed = {commit: reason for commit, reason in reasons.items() if reason.startswith("failed")}
+            if len(reasons) == 1:
+                ((commit, reason),) = reasons.items()
+                where = f"{reason.split(':', 1)[0]} on {sides[commit]} only"
+            elif len(failed) == len(sides):
+                reason, where = next(iter(failed.values())), "failed on both"
+            else:
+                continue
+            lines.append(f"{adjacent.KINDS[benchmark]}: {pair} {where} ({reason.split(':', 1)[-1].strip()[:160]})")
     return lines
 
 
@@ -111,7 +143,13 @@ def release_day_history(results: Path, replicates: Path, tags_file: Path, machin
     return kept.assign(release=kept["commit"].map(commits))
 
 
-def render(results: Path, history: pd.DataFrame, machine: str) -> str:
+@dataclass(frozen=True)
+class Page:
+    markdown: str  # docs/paired-history.md
+    summary: str  # its summary in one paragraph, for README.md's block
+
+
+def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
     pairs = measured_pairs(results)
     intro = [f"<!-- written by `make paired-history` (python -m reporting paired-history) from "
              f"{Path(results).parent.name}/{machine} -->", "",
@@ -123,7 +161,7 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> str:
              "with its 95 % interval from the rounds and the review's verdict (false discoveries controlled within a "
              "pair). \"Unpaired\" is the same ratio from the release-day history (docs/findings.md), whose releases "
              "were measured in sessions of their own.", ""]
-    sections, judged = [], []
+    sections, judged, injected = [], [], []
     for folder, files in pairs:
         releases = tuple(folder.name.split(".."))
         sections += [f"## {releases[0]} -> {releases[1]}", ""]
@@ -133,13 +171,20 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> str:
         sections += pair_notes(folder, files, review, releases)
         rows = step_rows(releases, review, history)
         judged.append(rows.assign(step=f"{releases[0]} -> {releases[1]}"))
+        injected.append(injected_steps_found(files, review))
         shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]])
         sections += [family_table(shown, unpaired=True), ""]
     rows = pd.concat(judged, ignore_index=True) if judged else pd.DataFrame()
     aa_files = adjacent.read(Path(results) / AA)
     aa_review = pair_review(aa_files) if aa_files else None
-    return "\n".join([*intro, *summary(rows, len(pairs)), *aa_summary(aa_review), *sections,
-                      *aa_section(Path(results) / AA, aa_files, aa_review)])
+    summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa_files, aa_review)]
+    return Page("\n".join([*intro, *summarized, *sections, *aa_section(Path(results) / AA, aa_files, aa_review)]),
+                " ".join(line for line in summarized if line))
+
+
+def readme_block(page: Page, machine: str, out: str) -> str:
+    return (f"{README_START}\nNeighbouring releases measured as duets on {machine}, each in the environment of its "
+            f"release day ([{out}]({out})): {page.summary}\n{README_END}")
 
 
 def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.PairedReview,
@@ -154,7 +199,7 @@ def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
         lines.append("Host canary in the pair's processes, head/base: "
                      f"{compare.ratio_text(host.ratio, host.low, host.high)} (it does not depend on PyMC).")
     notes = adjacent.budget_stops(files) + adjacent.uneven_notes(files, *files[0][1]["commits"][:2]) \
-        + one_sided(files, releases) + other_runs(folder)
+        + not_judged(files, releases) + other_runs(folder)
     return [*lines, *(f"- {note}" for note in notes), ""]
 
 
@@ -164,13 +209,20 @@ def family_table(rows: pd.DataFrame, unpaired: bool) -> str:
     return compare.markdown_table(rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]]), columns)
 
 
-def aa_summary(review: compare.PairedReview | None) -> list[str]:
-    """The A/A pair's false alarms: its cases and family aggregates judged other than same."""
+def aa_summary(files: list[tuple[str, dict]], review: compare.PairedReview | None) -> list[str]:
+    """The A/A pair's false alarms (its cases and family aggregates judged other than same), and the steps of 5 and
+    10 % it finds when they are added to one family's samples of aa."""
     if review is None:
         return []
-    cases, families = (int((table["verdict"] != "same").sum()) for table in (review.speed, review.aggregates))
-    return [f"A/A (one release against itself, measured as a pair is; last section): {cases} of {len(review.speed)} "
-            f"cases and {families} of {len(review.aggregates)} family aggregates flagged, each one a false alarm.", ""]
+    found = ", ".join(f"{factor - 1:.0%} in {'{} of {}'.format(*injected_steps_found(files, review, factor))}"
+                      for factor in (1.05, INJECTED_STEP))
+    speed = review.speed
+    cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, review.aggregates))
+    return [f"A/A (one release against itself, measured as a pair is; last section): {cases} of {len(speed)} "
+            f"cases and {families} of {len(review.aggregates)} family aggregates flagged, each one a false alarm; the "
+            f"cases' ratios {speed['ratio'].min():.3f}-{speed['ratio'].max():.3f}, the smallest change a case could be "
+            f"flagged at {speed['flagged_from'].median():.1%} (median); a step added to one family's samples of aa "
+            f"flagged as slower: {found}.", ""]
 
 
 def aa_section(folder: Path, files: list[tuple[str, dict]], review: compare.PairedReview | None) -> list[str]:
@@ -186,16 +238,20 @@ def aa_section(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
     return [*lines, *pair_notes(folder, files, review, ("aa^", "aa")), family_table(judged_families(review), False), ""]
 
 
-def summary(rows: pd.DataFrame, pairs: int) -> list[str]:
-    """The pairs' family verdicts in a few lines: the steps flagged, and how many aggregates could flag a 10 % step."""
+def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> list[str]:
+    """The pairs' family verdicts in a few lines: the steps flagged, how many aggregates could flag a 10 % step, and
+    (`injected`: injected_steps_found per pair) how many such steps, added, they flagged."""
     if rows.empty:
         return [f"{pairs} pairs measured, none judged yet.", ""]
     flagged = rows[rows["verdict"] != "same"]
     steps = "; ".join(f"{row.family} {row.kind} x{row.ratio:.3f} [{row.low:.3f}, {row.high:.3f}] at {row.step}"
                       for row in flagged.itertuples()) or "none"
     small = int((rows["flagged_from"] <= 0.10).sum())
+    found, tried = (sum(counts) for counts in zip(*injected))
     return [f"{pairs} pairs measured, {len(rows)} family aggregates judged. Flagged: {steps}. A 10 % step would be "
-            f"flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}.", ""]
+            f"flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
+            f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
+            f"one pair at a time), it was flagged as slower in {found} of {tried} tries.", ""]
 
 
 def _rounds(measured: dict) -> int:
@@ -208,9 +264,14 @@ def _rounds(measured: dict) -> int:
 def main(args) -> int:
     machine = args.machine or Path(args.results).resolve().name
     history = release_day_history(Path(args.history), Path(args.replicates), Path(args.tags), machine)
-    markdown = render(Path(args.results), history, machine)
-    Path(args.out).write_text(markdown)
+    page = render(Path(args.results), history, machine)
+    Path(args.out).write_text(page.markdown)
     print(f"wrote {args.out}")
+    if args.readme:
+        readme = Path(args.readme)
+        readme.write_text(pages.replace_block(readme.read_text(), README_START, README_END,
+                                              readme_block(page, machine, args.out), str(readme)))
+        print(f"wrote {readme}")
     return 0
 
 
@@ -221,3 +282,4 @@ def add_arguments(parser) -> None:
     parser.add_argument("--replicates", default="results-replicate")
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--out", default="docs/paired-history.md")
+    parser.add_argument("--readme", help="also rewrite the paired history's block of this README")

@@ -89,7 +89,9 @@ def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False):
     versions = {commits[0]: {"pymc": "5.18.0", "resolved": {"pytensor": "2.25.5", "numba": "0.60.0"}},
                 commits[1]: {"pymc": "5.19.0", "resolved": {"pytensor": "2.26.3", "numba": "0.60.0"}}}
     folder.mkdir(parents=True, exist_ok=exist_ok)
-    skipped = {"gp_latent-50 / pymc-numba": {commits[0]: "failed: RuntimeError gradients differ"}}
+    skipped = {"gp_latent-50 / pymc-numba": {commits[0]: "failed: RuntimeError gradients differ"},
+               "gp_latent-50 / nutpie-numba": dict.fromkeys(commits, "failed: RuntimeError nutpie's differ"),
+               "discrete_mixture / numpyro": dict.fromkeys(commits, "skipped: discrete variables")}
     (folder / adjacent.FILE).write_text(json.dumps({"metric": "gradient", "commits": commits, "samples": samples,
                                                     "skipped": skipped, "mode": "duet", "versions": versions}))
 
@@ -101,36 +103,45 @@ def test_the_page_gives_each_step_its_interval_verdict_moved_dependencies_and_th
                              "value": value} for case in ("eight_schools_noncentered", "radon_hierarchical")
                             for backend in ("pymc", "pymc-numba")
                             for release, value in (("5.17.0", 2e-5), ("5.18.0", 2e-5), ("5.19.0", 0.8e-5))])
-    page = paired_history.render(tmp_path, history, MACHINE)
+    page = paired_history.render(tmp_path, history, MACHINE).markdown
     assert page.index("## 5.17.0 -> 5.18.0") < page.index("## 5.18.0 -> 5.19.0")  # release order, not the folders'
     later = page[page.index("## 5.18.0 -> 5.19.0"):]
     assert "Dependencies that moved: pytensor 2.25.5 -> 2.26.3." in later
     assert (f"- {adjacent.KIND}: gp_latent-50 / pymc-numba failed on 5.18.0 only (RuntimeError gradients differ)"
             in later)
+    assert f"- {adjacent.KIND}: gp_latent-50 / nutpie-numba failed on both (RuntimeError nutpie's differ)" in later
+    assert "discrete_mixture" not in later  # skipped on both by design
     row = next(line for line in later.splitlines() if line.startswith("| pymc-*"))
     assert "faster" in row and row.rstrip(" |").endswith(" 0.4")  # unpaired: 0.8e-5 / 2e-5
     ratio, low, high = (float(x) for x in row.split("|")[4].replace("[", "").replace("]", "").replace(",", "").split())
     assert low < ratio < high and abs(ratio - 0.5) < 0.02
     earlier = page[:page.index("## 5.18.0 -> 5.19.0")]
     assert "same" in next(line for line in earlier.splitlines() if line.startswith("| pymc-*"))
+    # a 10 % step added where the family held still (5.17.0 -> 5.18.0) is found; where it moved, not tried
+    assert "flagged as slower in 1 of 1 tries" in page
 
 
 def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):
     _pair_file(tmp_path / "5.18.0..5.19.0", step=0.5)
     empty = pd.DataFrame(columns=["benchmark", "model", "backend", "release", "value"])
-    assert "A/A" not in paired_history.render(tmp_path, empty, MACHINE)
+    assert "A/A" not in paired_history.render(tmp_path, empty, MACHINE).markdown
     _pair_file(tmp_path / "aa", step=1.0, seed=5)
-    page = paired_history.render(tmp_path, empty, MACHINE)
-    assert "0 of 4 cases and 0 of 1 family aggregates flagged, each one a false alarm" in page
+    rendered = paired_history.render(tmp_path, empty, MACHINE)
+    page = rendered.markdown
+    assert "0 of 4 cases and 0 of 1 family aggregates flagged, each one a false alarm; the cases' ratios 0.9" in page
+    assert "0 of 4 cases and 0 of 1 family aggregates flagged" in rendered.summary  # README.md's block says it too
+    assert "a step added to one family's samples of aa flagged as slower: 5% in 1 of 1, 10% in 1 of 1." in page
     section = page[page.index("## A/A: 5.18.0 against itself"):]
     assert "| pymc-*" in section and "unpaired" not in section
     (tmp_path / "aa" / adjacent.FILE).unlink()
     _pair_file(tmp_path / "aa", step=1.5, seed=5, exist_ok=True)  # as if aa^ and aa differed
-    assert "4 of 4 cases and 1 of 1 family aggregates flagged" in paired_history.render(tmp_path, empty, MACHINE)
+    assert "4 of 4 cases and 1 of 1 family aggregates flagged" in paired_history.render(tmp_path, empty, MACHINE).markdown
 
 
 def test_the_committed_page_is_current():
     history = paired_history.release_day_history(ROOT / "results", ROOT / "results-replicate",
                                                  ROOT / "history-tags" / "pymc-mirror.json", MACHINE)
     page = paired_history.render(ROOT / "results-paired" / MACHINE, history, MACHINE)
-    assert (ROOT / "docs" / "paired-history.md").read_text() == page, "run `make findings` and commit the page"
+    assert (ROOT / "docs" / "paired-history.md").read_text() == page.markdown, "run `make findings` and commit the page"
+    assert paired_history.readme_block(page, MACHINE, "docs/paired-history.md") in (ROOT / "README.md").read_text(), \
+        "README.md's paired history is stale: run `make findings`"

@@ -236,7 +236,7 @@ paired-history: mirror
 	$(PAIRED_HISTORY)
 
 # Its A/A pair: the mirror's aa^ (PyMC 6.4.0) and aa (no change) measured as a pair is, into
-# results-paired/<machine>/aa/ (resumable; 7 min on the AMD EPYC host): every verdict but "same" is a false alarm.
+# results-paired/<machine>/aa/ (resumable; 9 min on the AMD EPYC host): every verdict but "same" is a false alarm.
 paired-aa: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --aa \
 	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)

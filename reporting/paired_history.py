@@ -6,7 +6,6 @@ reader sees what pairing changed."""
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +55,9 @@ def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, 
     return float(np.exp(np.log(values[releases[1]] / values[releases[0]]).mean()))
 
 
-def pair_review(files: list[tuple[str, dict]]) -> compare.PairedReview | None:
-    return compare.paired_review(adjacent.review_pairs(files, *files[0][1]["commits"][:2]))
+def pair_pairs(files: list[tuple[str, dict]]) -> pd.DataFrame:
+    """A pair's review pairs (base and head as its files name them)."""
+    return adjacent.review_pairs(files, *files[0][1]["commits"][:2])
 
 
 def other_runs(folder: Path) -> list[str]:
@@ -78,22 +78,20 @@ def other_runs(folder: Path) -> list[str]:
     return lines
 
 
-def injected_steps_found(files: list[tuple[str, dict]], review: compare.PairedReview,
+def injected_steps_found(pairs: pd.DataFrame, review: compare.PairedReview,
                          factor: float = INJECTED_STEP) -> tuple[int, int]:
     """Of the pair's family aggregates judged the same, how many the review flags as slower once `factor` is added to
-    the head's samples of that family's cases of that kind (one aggregate at a time, everything else as measured), of
-    how many tried. (Where a family moved at the pair, the step added would only make it move more or less.)"""
-    head = files[0][1]["commits"][1]
+    the head's judged rounds of that family's cases of that kind (one aggregate at a time, everything else as measured,
+    the canary untouched), of how many tried. (Where a family moved at the pair, the step added would only make it
+    move more or less.)"""
     same = review.aggregates[review.aggregates["verdict"] == "same"]
+    kinds, families = pairs["benchmark"].map(compare.PAIRED_KINDS), pairs["backend"].map(family_of)
     found = 0
     for family, kind in zip(same["family"], same["kind"]):
-        changed = copy.deepcopy(files)
-        for benchmark, measured in changed:
-            for backend, by_case in measured["samples"].items() if adjacent.KINDS[benchmark] == kind else ():
-                for case, by_commit in by_case.items() if family_of(backend) == family else ():
-                    if case != adjacent.CANARY_CASE:
-                        by_commit[head] = [value * factor for value in by_commit[head]]
-        verdicts = pair_review(changed).aggregates
+        stepped = (kinds == kind) & (families == family)
+        changed = pairs.assign(rounds_head=[rounds * factor if step else rounds
+                                            for rounds, step in zip(pairs["rounds_head"], stepped)])
+        verdicts = compare.paired_review(changed).aggregates
         found += bool(((verdicts["family"] == family) & (verdicts["kind"] == kind)
                        & (verdicts["verdict"] == "slower")).any())
     return found, len(same)
@@ -165,19 +163,20 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
     for folder, files in pairs:
         releases = tuple(folder.name.split(".."))
         sections += [f"## {releases[0]} -> {releases[1]}", ""]
-        if (review := pair_review(files)) is None:
+        if (review := compare.paired_review(pair_rows := pair_pairs(files))) is None:
             sections += ["No round judged on both sides yet.", ""]
             continue
         sections += pair_notes(folder, files, review, releases)
         rows = step_rows(releases, review, history)
         judged.append(rows.assign(step=f"{releases[0]} -> {releases[1]}"))
-        injected.append(injected_steps_found(files, review))
+        injected.append(injected_steps_found(pair_rows, review))
         shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]])
-        sections += [family_table(shown, unpaired=True), ""]
+        sections += [family_table(shown), ""]
     rows = pd.concat(judged, ignore_index=True) if judged else pd.DataFrame()
     aa_files = adjacent.read(Path(results) / AA)
-    aa_review = pair_review(aa_files) if aa_files else None
-    summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa_files, aa_review)]
+    aa_rows = pair_pairs(aa_files) if aa_files else pd.DataFrame()
+    aa_review = compare.paired_review(aa_rows) if aa_files else None
+    summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa_rows, aa_review)]
     return Page("\n".join([*intro, *summarized, *sections, *aa_section(Path(results) / AA, aa_files, aa_review)]),
                 " ".join(line for line in summarized if line))
 
@@ -203,18 +202,20 @@ def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
     return [*lines, *(f"- {note}" for note in notes), ""]
 
 
-def family_table(rows: pd.DataFrame, unpaired: bool) -> str:
+def family_table(rows: pd.DataFrame) -> str:
+    """The judged family aggregates; with the unpaired ratio where `rows` has it (the pairs of releases)."""
     columns = {"family": "family", "kind": "kind", "cases": "cases", "interval": "paired ratio [95 %]",
-               "verdict": "verdict", "flagged_from": "flagged from", **({"unpaired": "unpaired"} if unpaired else {})}
+               "verdict": "verdict", "flagged_from": "flagged from",
+               **({"unpaired": "unpaired"} if "unpaired" in rows.columns else {})}
     return compare.markdown_table(rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]]), columns)
 
 
-def aa_summary(files: list[tuple[str, dict]], review: compare.PairedReview | None) -> list[str]:
+def aa_summary(pairs: pd.DataFrame, review: compare.PairedReview | None) -> list[str]:
     """The A/A pair's false alarms (its cases and family aggregates judged other than same), and the steps of 5 and
     10 % it finds when they are added to one family's samples of aa."""
     if review is None:
         return []
-    found = ", ".join(f"{factor - 1:.0%} in {'{} of {}'.format(*injected_steps_found(files, review, factor))}"
+    found = ", ".join(f"{factor - 1:.0%} in {'{} of {}'.format(*injected_steps_found(pairs, review, factor))}"
                       for factor in (1.05, INJECTED_STEP))
     speed = review.speed
     cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, review.aggregates))
@@ -235,7 +236,7 @@ def aa_section(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
              "alarm.", ""]
     if review is None:
         return [*lines, "No round judged on both sides yet.", ""]
-    return [*lines, *pair_notes(folder, files, review, ("aa^", "aa")), family_table(judged_families(review), False), ""]
+    return [*lines, *pair_notes(folder, files, review, ("aa^", "aa")), family_table(judged_families(review)), ""]
 
 
 def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> list[str]:

@@ -31,20 +31,22 @@ from pathlib import Path
 
 import adjacent_pairs
 from benchmarks.common import write_json_atomically
-
-AA = "aa"  # the A/A pair's folder
+from reporting.paired_history import AA
 PHASES = {"gradient": "adjacent_pairs.json", "sampling": "adjacent_sampling.json"}  # as reporting/adjacent.py reads them
+
+
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
 
 def release_commits(repo: Path, releases: list[str]) -> dict[str, str] | str:
     """The mirror's commit of each release (its tag vX), or what is wrong and what is valid."""
-    tags = subprocess.run(["git", "-C", str(repo), "tag", "--list", "v*"], capture_output=True, text=True).stdout.split()
+    tags = git(repo, "tag", "--list", "v*").stdout.split()
     missing = [release for release in releases if f"v{release}" not in tags]
     if missing:
         valid = sorted(tag[1:] for tag in tags if tag[1:2].isdigit())
         return f"not releases of {repo}: {', '.join(missing)}; valid: {', '.join(valid) or 'none (make mirror)'}"
-    return {release: subprocess.run(["git", "-C", str(repo), "rev-parse", f"v{release}^{{commit}}"],
-                                    capture_output=True, text=True, check=True).stdout.strip() for release in releases}
+    return {release: git(repo, "rev-parse", f"v{release}^{{commit}}").stdout.strip() for release in releases}
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,8 @@ class Pair:
 def aa_pair(repo: Path) -> Pair | str:
     """The A/A pair: the mirror's aa^ (a release) and aa (the same code), one release-day environment; or what is
     wrong."""
-    git = ["git", "-C", str(repo)]
-    tag = subprocess.run([*git, "describe", "--tags", "--exact-match", "aa^"], capture_output=True, text=True)
-    commits = [subprocess.run([*git, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}"], capture_output=True,
-                              text=True).stdout.strip() for rev in ("aa^", "aa")]
+    tag = git(repo, "describe", "--tags", "--exact-match", "aa^")
+    commits = [git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}").stdout.strip() for rev in ("aa^", "aa")]
     if tag.returncode or not all(commits):
         return f"--aa: {repo} has no aa commit on a release (make mirror adds it)"
     return Pair(AA, commits, {tag.stdout.strip().removeprefix("v")})

@@ -237,8 +237,10 @@ paired-history: mirror
 
 # Its A/A pair: the mirror's aa^ (PyMC 6.4.0) and aa (no change) measured as a pair is, into
 # results-paired/<machine>/aa/ (resumable; 9 min on the AMD EPYC host): every verdict but "same" is a false alarm.
+# AA_RUN=2 (3, ...): a repeat on another day or host, into aa-2/ (the page counts every run's verdicts).
+AA_RUN ?= 1
 paired-aa: mirror
-	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --aa \
+	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --aa $(AA_RUN) \
 	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)
 	$(PAIRED_HISTORY)
 

@@ -6,8 +6,8 @@ reader sees what pairing changed."""
 
 from __future__ import annotations
 
-import copy
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +23,33 @@ INJECTED_STEP = 1.10  # the step the page checks it would find at every pair (is
 SHOWN_VERSIONS = ["pytensor", "numpy", "scipy", "numba", "nutpie", "jax", "numpyro", "blackjax"]
 
 
-AA = "aa"  # the A/A pair's folder (scripts/paired_history.py --aa)
+AA = "aa"  # the A/A pair's folder (scripts/paired_history.py --aa); its repeats' aa-2, aa-3, ...
 README_START, README_END = "<!-- paired history: written by make findings -->", "<!-- paired history end -->"
+
+
+def aa_folder(run: int) -> str:
+    """The folder of the A/A pair's run `run` (1: the first)."""
+    return AA if run == 1 else f"{AA}-{run}"
+
+
+@dataclass(frozen=True)
+class AARun:
+    """One run of the A/A pair: its folder, files, review pairs and review (None: no round judged yet)."""
+    folder: Path
+    files: list[tuple[str, dict]]
+    pairs: pd.DataFrame
+    review: compare.PairedReview | None
+
+
+def aa_runs(results: Path) -> list[AARun]:
+    """The A/A pair's runs measured under `results`, in the order of their runs."""
+    folders = [path for path in Path(results).glob(f"{AA}*") if re.fullmatch(rf"{AA}(-\d+)?", path.name)]
+    runs = []
+    for folder in sorted(folders, key=lambda path: int(path.name.partition("-")[2] or 1)):
+        if files := adjacent.read(folder):
+            pairs = review_pairs_of(files)
+            runs.append(AARun(folder, files, pairs, compare.paired_review(pairs)))
+    return runs
 
 
 def measured_pairs(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
@@ -56,8 +81,9 @@ def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, 
     return float(np.exp(np.log(values[releases[1]] / values[releases[0]]).mean()))
 
 
-def pair_review(files: list[tuple[str, dict]]) -> compare.PairedReview | None:
-    return compare.paired_review(adjacent.review_pairs(files, *files[0][1]["commits"][:2]))
+def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
+    """A pair's review pairs (base and head as its files name them)."""
+    return adjacent.review_pairs(files, *files[0][1]["commits"][:2])
 
 
 def other_runs(folder: Path) -> list[str]:
@@ -78,22 +104,20 @@ def other_runs(folder: Path) -> list[str]:
     return lines
 
 
-def injected_steps_found(files: list[tuple[str, dict]], review: compare.PairedReview,
+def injected_steps_found(pairs: pd.DataFrame, review: compare.PairedReview,
                          factor: float = INJECTED_STEP) -> tuple[int, int]:
     """Of the pair's family aggregates judged the same, how many the review flags as slower once `factor` is added to
-    the head's samples of that family's cases of that kind (one aggregate at a time, everything else as measured), of
-    how many tried. (Where a family moved at the pair, the step added would only make it move more or less.)"""
-    head = files[0][1]["commits"][1]
+    the head's judged rounds of that family's cases of that kind (one aggregate at a time, everything else as measured,
+    the canary untouched), of how many tried. (Where a family moved at the pair, the step added would only make it
+    move more or less.)"""
     same = review.aggregates[review.aggregates["verdict"] == "same"]
+    kinds, families = pairs["benchmark"].map(compare.PAIRED_KINDS), pairs["backend"].map(family_of)
     found = 0
     for family, kind in zip(same["family"], same["kind"]):
-        changed = copy.deepcopy(files)
-        for benchmark, measured in changed:
-            for backend, by_case in measured["samples"].items() if adjacent.KINDS[benchmark] == kind else ():
-                for case, by_commit in by_case.items() if family_of(backend) == family else ():
-                    if case != adjacent.CANARY_CASE:
-                        by_commit[head] = [value * factor for value in by_commit[head]]
-        verdicts = pair_review(changed).aggregates
+        stepped = (kinds == kind) & (families == family)
+        changed = pairs.assign(rounds_head=[rounds * factor if step else rounds
+                                            for rounds, step in zip(pairs["rounds_head"], stepped)])
+        verdicts = compare.paired_review(changed).aggregates
         found += bool(((verdicts["family"] == family) & (verdicts["kind"] == kind)
                        & (verdicts["verdict"] == "slower")).any())
     return found, len(same)
@@ -165,20 +189,20 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
     for folder, files in pairs:
         releases = tuple(folder.name.split(".."))
         sections += [f"## {releases[0]} -> {releases[1]}", ""]
-        if (review := pair_review(files)) is None:
+        if (review := compare.paired_review(pair_rows := review_pairs_of(files))) is None:
             sections += ["No round judged on both sides yet.", ""]
             continue
         sections += pair_notes(folder, files, review, releases)
         rows = step_rows(releases, review, history)
         judged.append(rows.assign(step=f"{releases[0]} -> {releases[1]}"))
-        injected.append(injected_steps_found(files, review))
+        injected.append(injected_steps_found(pair_rows, review))
         shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]])
-        sections += [family_table(shown, unpaired=True), ""]
+        sections += [family_table(shown), ""]
     rows = pd.concat(judged, ignore_index=True) if judged else pd.DataFrame()
-    aa_files = adjacent.read(Path(results) / AA)
-    aa_review = pair_review(aa_files) if aa_files else None
-    summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa_files, aa_review)]
-    return Page("\n".join([*intro, *summarized, *sections, *aa_section(Path(results) / AA, aa_files, aa_review)]),
+    aa = aa_runs(results)
+    summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa)]
+    aa_sections = [line for run in aa for line in aa_section(run)]
+    return Page("\n".join([*intro, *summarized, *sections, *aa_sections]),
                 " ".join(line for line in summarized if line))
 
 
@@ -192,7 +216,7 @@ def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
     """A pair's rounds, moved dependencies and host canary, and its notes (rounds not judged, one-sided failures,
     other runs), as lines of the page."""
     lines = ["Rounds: " + ", ".join(f"{adjacent.KINDS[benchmark]} {_rounds(measured)}"
-                                    + (" (pinned to one core)" if measured.get("pinned") else "")
+                                    + (" (pinned to one core)" if measured.get("pinned") else "") + _when(measured)
                                     for benchmark, measured in files)
              + f" (the first not judged). Dependencies that moved: {versions_changed(files)}."]
     if (host := review.canary) is not None:
@@ -203,39 +227,45 @@ def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
     return [*lines, *(f"- {note}" for note in notes), ""]
 
 
-def family_table(rows: pd.DataFrame, unpaired: bool) -> str:
+def family_table(rows: pd.DataFrame) -> str:
+    """The judged family aggregates; with the unpaired ratio where `rows` has it (the pairs of releases)."""
     columns = {"family": "family", "kind": "kind", "cases": "cases", "interval": "paired ratio [95 %]",
-               "verdict": "verdict", "flagged_from": "flagged from", **({"unpaired": "unpaired"} if unpaired else {})}
+               "verdict": "verdict", "flagged_from": "flagged from",
+               **({"unpaired": "unpaired"} if "unpaired" in rows.columns else {})}
     return compare.markdown_table(rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]]), columns)
 
 
-def aa_summary(files: list[tuple[str, dict]], review: compare.PairedReview | None) -> list[str]:
-    """The A/A pair's false alarms (its cases and family aggregates judged other than same), and the steps of 5 and
-    10 % it finds when they are added to one family's samples of aa."""
-    if review is None:
+def aa_summary(runs: list[AARun]) -> list[str]:
+    """The A/A pair's false alarms over its runs (their cases and family aggregates judged other than same), and the
+    steps of 5 and 10 % they find when added to one family's samples of aa."""
+    judged = [run for run in runs if run.review is not None]
+    if not judged:
         return []
-    found = ", ".join(f"{factor - 1:.0%} in {'{} of {}'.format(*injected_steps_found(files, review, factor))}"
-                      for factor in (1.05, INJECTED_STEP))
-    speed = review.speed
-    cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, review.aggregates))
-    return [f"A/A (one release against itself, measured as a pair is; last section): {cases} of {len(speed)} "
-            f"cases and {families} of {len(review.aggregates)} family aggregates flagged, each one a false alarm; the "
-            f"cases' ratios {speed['ratio'].min():.3f}-{speed['ratio'].max():.3f}, the smallest change a case could be "
+    tries = {factor: [injected_steps_found(run.pairs, run.review, factor) for run in judged]
+             for factor in (1.05, INJECTED_STEP)}
+    found = ", ".join(f"{factor - 1:.0%} in {sum(hit for hit, _ in counts)} of {sum(tried for _, tried in counts)}"
+                      for factor, counts in tries.items())
+    speed = pd.concat([run.review.speed for run in judged], ignore_index=True)
+    aggregates = pd.concat([run.review.aggregates for run in judged], ignore_index=True)
+    cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, aggregates))
+    runs_text = "one run" if len(judged) == 1 else f"{len(judged)} runs at different times"
+    return [f"A/A (one release against itself, measured as a pair is, {runs_text}; last sections): {cases} of "
+            f"{len(speed)} cases and {families} of {len(aggregates)} family aggregates flagged, each one a false alarm; "
+            f"the cases' ratios {speed['ratio'].min():.3f}-{speed['ratio'].max():.3f}, the smallest change a case could be "
             f"flagged at {speed['flagged_from'].median():.1%} (median); a step added to one family's samples of aa "
             f"flagged as slower: {found}.", ""]
 
 
-def aa_section(folder: Path, files: list[tuple[str, dict]], review: compare.PairedReview | None) -> list[str]:
-    if not files:
-        return []
-    release = next(iter(files[0][1].get("versions", {}).values()), {}).get("pymc", "one release")
-    lines = [f"## A/A: {release} against itself", "",
+def aa_section(run: AARun) -> list[str]:
+    release = next(iter(run.files[0][1].get("versions", {}).values()), {}).get("pymc", "one release")
+    lines = [f"## A/A: {release} against itself ({run.folder.name}/)", "",
              "The mirror's aa^ (the release) and aa (a commit that changes nothing on it), in one release-day "
              "environment, measured as the pairs above are (`make paired-aa`): any verdict but \"same\" is a false "
              "alarm.", ""]
-    if review is None:
+    if run.review is None:
         return [*lines, "No round judged on both sides yet.", ""]
-    return [*lines, *pair_notes(folder, files, review, ("aa^", "aa")), family_table(judged_families(review), False), ""]
+    notes = pair_notes(run.folder, run.files, run.review, ("aa^", "aa"))
+    return [*lines, *notes, family_table(judged_families(run.review)), ""]
 
 
 def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> list[str]:
@@ -252,6 +282,12 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> 
             f"flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
             f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
             f"one pair at a time), it was flagged as slower in {found} of {tried} tries.", ""]
+
+
+def _when(measured: dict) -> str:
+    """When a duet file's rounds ended (UTC), where it recorded that (scripts/adjacent_pairs.py since 2026-12-07)."""
+    ended = measured.get("rounds_ended")
+    return f", ended {ended[0]} to {ended[-1]} UTC" if ended else ""
 
 
 def _rounds(measured: dict) -> int:

@@ -44,6 +44,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -275,6 +276,11 @@ def resumed(out: Path, metric: str, commits: list[str], samples: dict, mode: str
     return done
 
 
+def rounds_ended(out: Path, done: int) -> list[str]:
+    """When each of the `done` rounds kept from an earlier run ended (UTC), as far as its file recorded it."""
+    return json.loads(out.read_text()).get("rounds_ended", [])[:done] if done else []
+
+
 def unknown_names(backends: list[str], cases: list[str] | None) -> str | None:
     """What is not a backend or not a model case among those named, and what is valid; None if all are."""
     for kind, named, valid in (("backends", backends, BACKEND_NAMES), ("model cases", cases or [], model_cases())):
@@ -330,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     if done >= args.rounds:
         print(f"adjacent pairs: {done} rounds already in {args.out}", flush=True)
         return 0
-    began, last_round = time.monotonic(), None
+    began, last_round, ended = time.monotonic(), None, rounds_ended(args.out, done)
     with tempfile.TemporaryDirectory(prefix="pmb-sides-") as scratch:
         side_of = {commit: install_as_of(args.repo, commit, Path(scratch) / commit, args.as_of) if args.as_of
                  else install(args.repo, commit, Path(scratch) / commit) for commit in commits}
@@ -362,11 +368,13 @@ def main(argv: list[str] | None = None) -> int:
                             reasons.setdefault((backend, case), {})[commit] = value
                         else:
                             samples[backend][case][commit].append(value)
+            ended.append(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"))
             written = {"metric": args.metric, "commits": commits, "samples": {b: {c: s for c, s in by_case.items() if (b, c) not in reasons}
                                                        for b, by_case in samples.items()},
                        "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()},
                        **({"mode": "duet"} if args.duet else {}), **({"pinned": True} if args.pin else {}),
-                       **({"versions": {commit: side_of[commit].versions for commit in commits}} if args.as_of else {})}
+                       **({"versions": {commit: side_of[commit].versions for commit in commits}} if args.as_of else {}),
+                       "rounds_ended": ended}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)
             last_round = time.monotonic() - started

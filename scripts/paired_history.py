@@ -1,7 +1,7 @@
 """Neighbouring PyMC releases measured as duets, each in the environment of its release day: the paired history.
 
     python scripts/paired_history.py --repo MIRROR --results DIR --envs DIR --releases 5.18.0 5.19.0 [...]
-        [--aa] [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0] [--minutes M]
+        [--aa [RUN]] [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0] [--minutes M]
         [--no-pin]
                                                           (run with .venv's python; make paired-history RELEASES=...)
 
@@ -15,7 +15,8 @@ backends on the AMD EPYC host) and, with --sampling-rounds N, adjacent_sampling.
 every round compiles every case in fresh processes, 970 s for the first round of 5.18.0 -> 5.19.0, so not by
 default); a pair already measured is resumed from the rounds it wrote. An environment no pair left to measure
 needs is removed after each pair (1.2 GB each). --aa adds the A/A pair (DIR/aa/): the mirror's aa^ and aa, the same
-code, measured as a pair is, so that its verdicts count the paired history's false alarms.
+code, measured as a pair is, so that its verdicts count the paired history's false alarms; --aa 2 (3, ...) measures it
+again, into DIR/aa-2/, on another day or host. Each round's end (UTC) is recorded in its file.
 reporting/paired_history.py makes docs/paired-history.md of DIR.
 """
 
@@ -31,20 +32,22 @@ from pathlib import Path
 
 import adjacent_pairs
 from benchmarks.common import write_json_atomically
-
-AA = "aa"  # the A/A pair's folder
+from reporting.paired_history import AA, aa_folder
 PHASES = {"gradient": "adjacent_pairs.json", "sampling": "adjacent_sampling.json"}  # as reporting/adjacent.py reads them
+
+
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
 
 def release_commits(repo: Path, releases: list[str]) -> dict[str, str] | str:
     """The mirror's commit of each release (its tag vX), or what is wrong and what is valid."""
-    tags = subprocess.run(["git", "-C", str(repo), "tag", "--list", "v*"], capture_output=True, text=True).stdout.split()
+    tags = git(repo, "tag", "--list", "v*").stdout.split()
     missing = [release for release in releases if f"v{release}" not in tags]
     if missing:
         valid = sorted(tag[1:] for tag in tags if tag[1:2].isdigit())
         return f"not releases of {repo}: {', '.join(missing)}; valid: {', '.join(valid) or 'none (make mirror)'}"
-    return {release: subprocess.run(["git", "-C", str(repo), "rev-parse", f"v{release}^{{commit}}"],
-                                    capture_output=True, text=True, check=True).stdout.strip() for release in releases}
+    return {release: git(repo, "rev-parse", f"v{release}^{{commit}}").stdout.strip() for release in releases}
 
 
 @dataclass(frozen=True)
@@ -56,16 +59,14 @@ class Pair:
     releases: set[str]
 
 
-def aa_pair(repo: Path) -> Pair | str:
-    """The A/A pair: the mirror's aa^ (a release) and aa (the same code), one release-day environment; or what is
-    wrong."""
-    git = ["git", "-C", str(repo)]
-    tag = subprocess.run([*git, "describe", "--tags", "--exact-match", "aa^"], capture_output=True, text=True)
-    commits = [subprocess.run([*git, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}"], capture_output=True,
-                              text=True).stdout.strip() for rev in ("aa^", "aa")]
+def aa_pair(repo: Path, run: int = 1) -> Pair | str:
+    """The A/A pair's run `run`: the mirror's aa^ (a release) and aa (the same code), one release-day environment; or
+    what is wrong."""
+    tag = git(repo, "describe", "--tags", "--exact-match", "aa^")
+    commits = [git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}").stdout.strip() for rev in ("aa^", "aa")]
     if tag.returncode or not all(commits):
         return f"--aa: {repo} has no aa commit on a release (make mirror adds it)"
-    return Pair(AA, commits, {tag.stdout.strip().removeprefix("v")})
+    return Pair(aa_folder(run), commits, {tag.stdout.strip().removeprefix("v")})
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -74,9 +75,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, required=True, help="a folder per pair goes here")
     parser.add_argument("--envs", type=Path, required=True, help="the release-day environments, one per release")
     parser.add_argument("--releases", nargs="+", default=[], help="two or more releases, each paired with the next")
-    parser.add_argument("--aa", action="store_true",
-                        help=f"also the A/A pair, into {AA}/: the mirror's aa^ (a release) and aa (the same code) in one "
-                             "release-day environment, measured as the pairs are (its verdicts are false alarms)")
+    parser.add_argument("--aa", nargs="?", type=int, const=1, default=None, metavar="RUN",
+                        help=f"also the A/A pair, into {AA}/ (RUN 2 or more: a repeat, into {AA}-RUN/): the mirror's "
+                             "aa^ (a release) and aa (the same code) in one release-day environment, measured as the "
+                             "pairs are (its verdicts are false alarms)")
     parser.add_argument("--backends", nargs="+", default=["pymc", "pymc-numba", "nutpie-numba", "numpyro"])
     parser.add_argument("--cases", nargs="+", help="model cases (default: the tier's, as the review's duets)")
     parser.add_argument("--gradient-rounds", type=int, default=10, help="0: no gradient duets")
@@ -85,7 +87,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
                         help="the gradient's duets on one core (scripts/adjacent_pairs.py --pin; default: pinned)")
     args = parser.parse_args(argv)
-    if (len(args.releases) < 2 and (args.releases or not args.aa)) or len(set(args.releases)) < len(args.releases):
+    if args.aa is not None and args.aa < 1:
+        parser.error(f"--aa {args.aa}: the A/A pair's run, 1 or more")
+    if (len(args.releases) < 2 and (args.releases or args.aa is None)) or len(set(args.releases)) < len(args.releases):
         parser.error(f"--releases {' '.join(args.releases)}: two or more different releases, each paired with the next"
                      " (or none, with --aa)")
     rounds = {"gradient": args.gradient_rounds, "sampling": args.sampling_rounds}
@@ -100,8 +104,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error(commits)
     args.pairs = [Pair(f"{base}..{head}", [commits[base], commits[head]], {base, head})
                   for base, head in zip(args.releases, args.releases[1:])]
-    if args.aa:
-        if isinstance(aa := aa_pair(args.repo), str):
+    if args.aa is not None:
+        if isinstance(aa := aa_pair(args.repo, args.aa), str):
             parser.error(aa)
         args.pairs.append(aa)
     return args

@@ -31,6 +31,8 @@ def test_bad_input_names_what_is_valid_and_writes_nothing(tmp_path):
                             "not both 0"),
                            ([], "(or none, with --aa)"),
                            (["--releases", "6.4.0", "--aa"], "two or more different releases"),
+                           (["--aa", "0"], "--aa 0: the A/A pair's run, 1 or more"),
+                           (["--aa", "two"], "invalid int value: 'two'"),
                            (["--releases", "6.3.2", "6.4.0", "--backends", "stan"], "not backends: stan; valid: pymc"),
                            (["--releases", "6.3.2", "6.4.0", "--cases", "gp_latent-7"], "not model cases: gp_latent-7")]:
         run = _run(*common, *extra)
@@ -50,6 +52,8 @@ def test_the_aa_pair_is_one_release_against_a_commit_that_changes_nothing_on_it(
     # after the releases' pairs: their environments are removed only when the A/A pair no longer needs them
     steps = script.parse([*common, "--releases", "6.3.2", "6.4.0", "--aa"]).pairs
     assert [pair.name for pair in steps] == ["6.3.2..6.4.0", "aa"] and steps[0].releases == {"6.3.2", "6.4.0"}
+    (again,) = script.parse([*common, "--aa", "2"]).pairs  # a repeat on another day: a folder of its own
+    assert again.name == "aa-2" and again.commits == aa.commits
 
 
 def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
@@ -65,6 +69,7 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     assert measured["versions"][base]["as_of"] < measured["versions"][head]["as_of"]
     values = measured["samples"]["pymc"]["eight_schools_noncentered"]
     assert len(values[base]) == len(values[head]) == 3 and all(1e-7 < v < 1e-2 for v in values[base] + values[head])
+    assert len(measured["rounds_ended"]) == 3 and measured["rounds_ended"] == sorted(measured["rounds_ended"])
     assert not list(envs.glob("pymc-*"))  # no pair left to measure needs them
     # a mirror rebuilt with more releases renames the sides: the rounds measured are kept, the file re-keyed
     renamed = asv_runs.script_module("paired_history").rekeyed(measured, ["b" * 40, "h" * 40])
@@ -76,7 +81,7 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     assert json.loads((out / "6.3.2..6.4.0" / adjacent.FILE).read_text()) == measured
 
 
-def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False):
+def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False, ended=None):
     """A pair's gradient file: pymc and pymc-numba over two cases, the head `step` times the base; a canary."""
     rng = np.random.default_rng(seed)
     commits = ["b" * 40, "h" * 40]
@@ -93,7 +98,8 @@ def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False):
                "gp_latent-50 / nutpie-numba": dict.fromkeys(commits, "failed: RuntimeError nutpie's differ"),
                "discrete_mixture / numpyro": dict.fromkeys(commits, "skipped: discrete variables")}
     (folder / adjacent.FILE).write_text(json.dumps({"metric": "gradient", "commits": commits, "samples": samples,
-                                                    "skipped": skipped, "mode": "duet", "versions": versions}))
+                                                    "skipped": skipped, "mode": "duet", "versions": versions,
+                                                    **({"rounds_ended": ended} if ended else {})}))
 
 
 def test_the_page_gives_each_step_its_interval_verdict_moved_dependencies_and_the_unpaired_ratio(tmp_path):
@@ -133,9 +139,17 @@ def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):
     assert "a step added to one family's samples of aa flagged as slower: 5% in 1 of 1, 10% in 1 of 1." in page
     section = page[page.index("## A/A: 5.18.0 against itself"):]
     assert "| pymc-*" in section and "unpaired" not in section
+    # a repeat on another day (scripts/paired_history.py --aa 2) adds its verdicts and its own section
+    _pair_file(tmp_path / "aa-2", step=1.0, seed=6, ended=["2026-12-08 10:00", "2026-12-08 10:09"])
+    _pair_file(tmp_path / "aa-x", step=1.5, seed=6)  # not a run's folder
+    page = paired_history.render(tmp_path, empty, MACHINE).markdown
+    assert "2 runs at different times; last sections): 0 of 8 cases and 0 of 2 family aggregates flagged" in page
+    assert "10%" in page and "in 2 of 2." in page
+    assert page.index("(aa/)") < page.index("(aa-2/)") and "aa-x" not in page
+    assert "pinned" not in page and "gradient, adjacent processes 8, ended 2026-12-08 10:00 to 2026-12-08 10:09 UTC" in page
     (tmp_path / "aa" / adjacent.FILE).unlink()
     _pair_file(tmp_path / "aa", step=1.5, seed=5, exist_ok=True)  # as if aa^ and aa differed
-    assert "4 of 4 cases and 1 of 1 family aggregates flagged" in paired_history.render(tmp_path, empty, MACHINE).markdown
+    assert "4 of 8 cases and 1 of 2 family aggregates flagged" in paired_history.render(tmp_path, empty, MACHINE).markdown
 
 
 def test_the_committed_page_is_current():

@@ -213,7 +213,7 @@ history-nutpie: nutpie-history machine
 # (reporting/changes.py).
 HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
 FINDINGS = $(REPORTING) findings --results results --replicates $(REPLICATES) --machine $(HISTORY_MACHINE) \
-  --out docs/findings.md --readme README.md
+  --paired $(PAIRED)/$(HISTORY_MACHINE) --out docs/findings.md --readme README.md
 FINDINGS_NUTPIE = $(REPORTING) findings --results results-nutpie --tags history-tags/nutpie-releases.json --project nutpie \
   --machine $(HISTORY_MACHINE) --out docs/findings-nutpie.md --readme README.md
 findings: setup

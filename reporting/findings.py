@@ -6,7 +6,9 @@ listed with their release, size and interval, whether gradient evaluations or ES
 (an algorithmic change rather than a slower evaluation) and which packages changed at that release.
 The page also shows how well the detection works on these very series: each family series' noise and
 the smallest step it could flag, a 10 % step added to each family series from each release in turn,
-and the false alarms of the series with their steps taken out and their releases shuffled.
+and the false alarms of the series with their steps taken out and their releases shuffled. Where
+releases were also measured as pairs (the paired history, `--paired`), the gradient steps found at them
+are checked against the pairs' verdicts on the same cases.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import pandas as pd
 
 from reporting import changes
 from reporting.pages import replace_block
-from reporting.results import CANARY, WALL, in_progress, result_files, tidy, to_markdown
+from reporting.paired_steps import case_verdicts
+from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
 PACKAGES = ("pytensor", "numpy", "numba", "nutpie", "jax", "numpyro", "blackjax", "arviz", "scipy", "torch")
@@ -215,10 +218,11 @@ def _label(row) -> str:
     return f"{row['model']} / {row['backend']}"
 
 
-def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "PyMC",
-            replicates: Path | None = None) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "PyMC", replicates: Path | None = None,
+            paired: Path | None = None) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The page's markdown, its table of steps found, its table of releases measured, and the steps as found
-    (changes.findings' rows, in the page's order). `replicates`: the results of releases measured again."""
+    (changes.findings' rows, in the page's order). `replicates`: the results of releases measured again; `paired`:
+    the paired history's pairs of this machine (results-paired/<machine>), to check the steps against."""
     commits = release_commits(tags_file)
     again = measurements(replicates, machine) if replicates and (Path(replicates) / machine).is_dir() else pd.DataFrame()
     measured_twice = history(measurements(results_dir, machine), again, commits)
@@ -310,7 +314,61 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
+    if paired is not None and Path(paired).is_dir():
+        release_day = measured.loc[measured["stack"] == "release-day", "release"].tolist()
+        lines += paired_check(found, case_verdicts(paired), release_day)
     return "\n".join(lines), steps_table, measured, ordered
+
+
+def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str]) -> list[str]:
+    """The release-day gradient steps found at releases also measured as a pair (paired_steps.case_verdicts), against
+    the pair's verdicts on the same cases: the steps it agrees with, judges the same or the other way, and those it
+    flags alone. `releases`: the release-day releases in order (a step needs changes.MIN_SEGMENT on each side)."""
+    if verdicts.empty:
+        return []
+    steps = found[found["flagged"] & (found["benchmark"] == GRADIENT) & (found["model"] != FAMILY)
+                  & (found["env"].map(stack_of) == "release-day")]
+    here = {(step.before, step.release, step.model, step.backend): step.ratio for step in steps.itertuples()}
+    keys = zip(verdicts["before"], verdicts["release"], verdicts["model"], verdicts["backend"])
+    checked = verdicts.assign(here=[here.get(key, np.nan) for key in keys])
+    checked["direction"] = np.where(checked["here"] > 1, "slower", "faster")
+    rows = []
+    for (before, release), pair in checked.groupby(["before", "release"], sort=False):
+        found_here = pair[pair["here"].notna()]
+        verdict = found_here["verdict"]
+        alone = pair[pair["here"].isna() & (pair["verdict"] != "same")]
+        at = releases.index(release) if release in releases else -1
+        placeable = changes.MIN_SEGMENT <= at <= len(releases) - changes.MIN_SEGMENT
+        rows.append({"releases": f"{before} -> {release}" + ("" if placeable else " (no step can be placed here)"),
+                     "cases": len(pair), "found here": len(found_here),
+                     "the pair agrees": int((verdict == found_here["direction"]).sum()),
+                     "the pair: same": int((verdict == "same").sum()),
+                     "the pair: the other way": int(((verdict != "same") & (verdict != found_here["direction"])).sum()),
+                     "flagged by the pair only": len(alone),
+                     "their sizes": _ratio_range(alone["ratio"]),
+                     "key": (release_key(before), release_key(release))})
+    table = pd.DataFrame(rows).sort_values("key").drop(columns="key")
+    totals = table.drop(columns=["releases", "their sizes"]).sum()
+    alone = checked[checked["here"].isna() & (checked["verdict"] != "same")]
+    sizes = np.abs(np.log(alone["ratio"]))
+    return ["## Checked against the paired history", "",
+            f"{plural(len(table), 'pair')} of neighbouring releases were also measured as duets "
+            f"([paired-history.md](paired-history.md): both releases' processes at once, each in its release-day "
+            f"environment; a case's step flagged from {checked['flagged_from'].median():.1%}, the median over cases "
+            f"and pairs), on the gradient micro-benchmark of the backends they ran. For those cases and releases, the "
+            f"steps this page found (release-day stack) against the pairs' verdicts: of {totals['found here']} found "
+            f"here, the pairs agree with {totals['the pair agrees']}, judge {totals['the pair: same']} the same and "
+            f"{totals['the pair: the other way']} the other way; the pairs flagged "
+            f"{totals['flagged by the pair only']} steps of those cases that this page did not"
+            + (f", {_ratio_range(alone['ratio'])} (median size {math.expm1(float(np.median(sizes))):.1%})"
+               if len(alone) else "")
+            + ". A step found here that its pair judges the same most likely came from the sessions its two releases "
+            "were measured in (the pair measured both at once), not from the releases.", "",
+            to_markdown(table.set_index("releases")), ""]
+
+
+def _ratio_range(ratios: pd.Series) -> str:
+    return f"x{ratios.min():.3f} to x{ratios.max():.3f}" if len(ratios) else "-"
 
 
 README_START, README_END = "<!-- history: written by make findings -->", "<!-- history end -->"
@@ -354,7 +412,8 @@ def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:
 
 def main(args) -> int:
     text, steps_table, measured, steps = analyse(Path(args.results), Path(args.tags), args.machine, args.project,
-                                                 Path(args.replicates) if args.replicates else None)
+                                                 Path(args.replicates) if args.replicates else None,
+                                                 Path(args.paired) if args.paired else None)
     Path(args.out).write_text(text)
     print(f"wrote {args.out}")
     if args.readme:
@@ -375,6 +434,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--machine", required=True)
     parser.add_argument("--project", default="PyMC", help="whose releases the tags name (PyMC, nutpie)")
     parser.add_argument("--replicates", help="results of releases measured again (make replicate)")
+    parser.add_argument("--paired", help="the paired history of the machine (results-paired/<machine>): the gradient "
+                        "steps found at its pairs are checked against the pairs' verdicts")
     parser.add_argument("--out", default="docs/findings.md")
     parser.add_argument("--html", help="also write DIR/findings.html, the dashboard's list of steps")
     parser.add_argument("--readme", help="also rewrite the history block of this README")

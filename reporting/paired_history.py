@@ -16,6 +16,7 @@ import pandas as pd
 
 from reporting import adjacent, compare, findings, pages
 from reporting.paired import WARMUP_ROUNDS, family_of
+from reporting.paired_steps import pair_folders, review_pairs_of
 from reporting.results import GRADIENT, WALL
 
 HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # the history's benchmark of each kind
@@ -54,8 +55,8 @@ def aa_runs(results: Path) -> list[AARun]:
 
 def measured_pairs(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
     """The pairs' folders (BASE..HEAD), in release order, each with its files (adjacent.read)."""
-    found = [(path, files) for path in Path(results).glob("*..*") if path.is_dir() and (files := adjacent.read(path))]
-    return sorted(found, key=lambda pair: [findings.release_key(release) for release in pair[0].name.split("..")])
+    return sorted(pair_folders(results),
+                  key=lambda pair: [findings.release_key(release) for release in pair[0].name.split("..")])
 
 
 def versions_changed(files: list[tuple[str, dict]]) -> str:
@@ -79,11 +80,6 @@ def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, 
     if values.isna().any().any():
         return np.nan
     return float(np.exp(np.log(values[releases[1]] / values[releases[0]]).mean()))
-
-
-def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
-    """A pair's review pairs (base and head as its files name them)."""
-    return adjacent.review_pairs(files, *files[0][1]["commits"][:2])
 
 
 def other_runs(folder: Path) -> list[str]:

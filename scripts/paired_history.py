@@ -1,8 +1,8 @@
 """Neighbouring PyMC releases measured as duets, each in the environment of its release day: the paired history.
 
     python scripts/paired_history.py --repo MIRROR --results DIR --envs DIR --releases 5.18.0 5.19.0 [...]
-        [--aa [RUN]] [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0] [--minutes M]
-        [--no-pin]
+        [--aa [RUN]] [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0]
+        [--minutes M] [--no-pin]
                                                           (run with .venv's python; make paired-history RELEASES=...)
 
 The release-day history measures each release in a session of its own, so a step between two releases carries the
@@ -33,6 +33,7 @@ from pathlib import Path
 import adjacent_pairs
 from benchmarks.common import write_json_atomically
 from reporting.paired_history import AA, aa_folder
+
 PHASES = {"gradient": "adjacent_pairs.json", "sampling": "adjacent_sampling.json"}  # as reporting/adjacent.py reads them
 
 

@@ -109,7 +109,9 @@ def test_findings_flag_the_stepped_series_only_and_control_the_false_discoveries
 def test_the_findings_page_and_readme_lines_of_the_committed_history_are_current():
     machine = "x86_64-2cpu-24GB-amd-epyc-quick"  # the Makefile's HISTORY_MACHINE
     page, _, measured, steps = findings.analyse(ROOT / "results", ROOT / "history-tags" / "pymc-mirror.json", machine,
-                                                replicates=ROOT / "results-replicate")
+                                                replicates=ROOT / "results-replicate",
+                                                paired=ROOT / "results-paired" / machine)
+    assert "## Checked against the paired history" in page
     assert (ROOT / "docs" / "findings.md").read_text() == page, "run `make findings` and commit docs/findings.md"
     assert findings.readme_block(measured, steps, machine) in (ROOT / "README.md").read_text(), \
         "run `make findings` and commit README.md"
@@ -188,3 +190,35 @@ def test_a_step_says_when_its_two_releases_runs_began_and_how_far_apart():
     step = pd.Series({"before": "5.18.0", "release": "5.19.0", "env": "e"})
     assert findings.when_measured(step, starts) == "2026-12-05 13:10 and 2026-12-06 14:40 UTC, 25.5 h apart"
     assert findings.when_measured(step.replace("5.18.0", "5.17.0"), starts) == "not recorded"
+
+
+def test_the_steps_found_at_releases_measured_as_pairs_are_checked_against_the_pairs_verdicts():
+    env = "conda-py3.12-PMB_STACKrelease-day"
+    step = {"flagged": True, "benchmark": findings.GRADIENT, "env": env, "before": "5.18.0", "release": "5.19.0"}
+    found = pd.DataFrame([{**step, "model": "radon", "backend": "pymc", "ratio": 0.5},  # the pair agrees
+                          {**step, "model": "radon", "backend": "numpyro", "ratio": 1.2},  # the pair: same
+                          {**step, "model": "radon", "backend": "nutpie-numba", "ratio": 0.8},  # the pair: the other way
+                          {**step, "model": "radon", "backend": "pymc-jax", "ratio": 0.4},  # not measured by the pair
+                          {**step, "model": "radon", "backend": "pymc-numba", "ratio": 0.9, "flagged": False},
+                          {**step, "model": findings.FAMILY, "backend": "pymc-*", "ratio": 0.5},
+                          {**step, "model": "radon", "backend": "blackjax", "ratio": 1.5, "env": "conda-py3.12"}])
+    pair = {"before": "5.18.0", "release": "5.19.0", "model": "radon", "low": 0, "high": 0, "flagged_from": 0.01}
+    verdicts = pd.DataFrame([{**pair, "backend": "pymc", "ratio": 0.55, "verdict": "faster"},
+                             {**pair, "backend": "numpyro", "ratio": 1.005, "verdict": "same"},
+                             {**pair, "backend": "nutpie-numba", "ratio": 1.05, "verdict": "slower"},
+                             {**pair, "backend": "pymc-numba", "ratio": 0.97, "verdict": "faster"},  # the pair only
+                             {**pair, "backend": "blackjax", "ratio": 1.0, "verdict": "same"},
+                             {**pair, "release": "5.18.0", "before": "5.17.0", "backend": "pymc", "ratio": 1.02,
+                              "verdict": "slower"}])
+    lines = findings.paired_check(found, verdicts, ["5.16.0", "5.17.0", "5.18.0", "5.19.0", "5.20.0", "5.21.0"])
+    text = "\n".join(lines)
+    assert "of 3 found here, the pairs agree with 1, judge 1 the same and 1 the other way" in text
+    assert "the pairs flagged 2 steps of those cases that this page did not, x0.970 to x1.020" in text
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
+            for line in lines if line.startswith("| 5.")}
+    assert list(rows) == ["5.17.0 -> 5.18.0", "5.18.0 -> 5.19.0"]  # in release order
+    assert rows["5.18.0 -> 5.19.0"] == ["5", "3", "1", "1", "1", "1", "x0.970 to x0.970"]
+    assert rows["5.17.0 -> 5.18.0"][:2] == ["1", "0"]
+    near_end = findings.paired_check(found, verdicts, ["5.17.0", "5.18.0", "5.19.0"])
+    assert any("5.18.0 -> 5.19.0 (no step can be placed here)" in line for line in near_end)
+    assert findings.paired_check(found, verdicts.iloc[:0], ["5.18.0"]) == []

@@ -1,0 +1,36 @@
+"""The paired history's pairs of neighbouring releases (scripts/paired_history.py) read as review pairs, and each
+pair's verdict on every gradient case: what the pages that measure releases another way are checked against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from reporting import adjacent, compare
+
+CASE_COLUMNS = ["before", "release", "model", "backend", "ratio", "low", "high", "verdict", "flagged_from"]
+
+
+def pair_folders(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
+    """The pairs' folders (BASE..HEAD) under `results` that hold duet files, each with its files (adjacent.read)."""
+    return [(path, files) for path in sorted(Path(results).glob("*..*"))
+            if path.is_dir() and (files := adjacent.read(path))]
+
+
+def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
+    """A pair's review pairs (base and head as its files name them)."""
+    return adjacent.review_pairs(files, *files[0][1]["commits"][:2])
+
+
+def case_verdicts(results: Path) -> pd.DataFrame:
+    """Per pair judged and gradient case: the later release over the earlier, its 95 % interval, the review's verdict
+    (false discoveries controlled within the pair) and the smallest change it could have flagged."""
+    found = []
+    for folder, files in pair_folders(results):
+        if (review := compare.paired_review(review_pairs_of(files))) is None:
+            continue
+        before, release = folder.name.split("..")
+        speed = review.speed[review.speed["kind"] == adjacent.KIND]
+        found.append(speed.assign(before=before, release=release)[CASE_COLUMNS])
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CASE_COLUMNS)

@@ -327,7 +327,7 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
     if verdicts.empty:
         return []
     steps = found[found["flagged"] & (found["benchmark"] == GRADIENT) & (found["model"] != FAMILY)
-                  & (found["env"].map(stack_of) == "release-day")]
+                  & (found["env"].map(stack_of) == "release-day")] if len(found) else found
     here = {(step.before, step.release, step.model, step.backend): step.ratio for step in steps.itertuples()}
     keys = zip(verdicts["before"], verdicts["release"], verdicts["model"], verdicts["backend"])
     checked = verdicts.assign(here=[here.get(key, np.nan) for key in keys])

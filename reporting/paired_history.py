@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from reporting import adjacent, compare, findings, pages
-from reporting.paired import WARMUP_ROUNDS, family_of
+from reporting.paired import TRIM, WARMUP_ROUNDS, family_of
 from reporting.paired_steps import pair_folders, review_pairs_of
 from reporting.results import GRADIENT, WALL
 
@@ -71,15 +72,16 @@ def versions_changed(files: list[tuple[str, dict]]) -> str:
 
 
 def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, members: pd.DataFrame) -> float:
-    """The release-day history's ratio head/base for the cases of a family aggregate (their geometric mean), where
-    the history has both releases of every case; NaN otherwise."""
+    """The release-day history's ratio head/base for the cases of a family aggregate, taken over them as the aggregate
+    takes each round (the geometric mean, paired.TRIM of the cases off each end), where the history has both releases
+    of every case; NaN otherwise."""
     rows = history[(history["benchmark"] == HISTORY_BENCHMARK[kind]) & history["release"].isin(releases)]
     values = rows.pivot_table(index=["model", "backend"], columns="release", values="value", aggfunc="median")
     wanted = pd.MultiIndex.from_frame(members[["model", "backend"]])
     values = values.reindex(index=wanted, columns=list(releases))
     if values.isna().any().any():
         return np.nan
-    return float(np.exp(np.log(values[releases[1]] / values[releases[0]]).mean()))
+    return float(np.exp(stats.trim_mean(np.log(values[releases[1]] / values[releases[0]]), TRIM)))
 
 
 def other_runs(folder: Path) -> list[str]:
@@ -178,6 +180,7 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
              "measures base and head (docs/review.md): both releases' processes alive at once, each in the environment "
              "of its release day, their samples taken in turn, round after round (`make paired-history`). A family's "
              "ratio (the later release over the earlier: below 1 is faster) is the geometric mean over its cases, "
+             f"{TRIM:.0%} of them off each end (round by round, as the review's family aggregates), "
              "with its 95 % interval from the rounds and the review's verdict (false discoveries controlled within a "
              "pair). \"Unpaired\" is the same ratio from the release-day history (docs/findings.md), whose releases "
              "were measured in sessions of their own.", ""]
@@ -244,11 +247,11 @@ def aa_summary(runs: list[AARun]) -> list[str]:
     speed = pd.concat([run.review.speed for run in judged], ignore_index=True)
     aggregates = pd.concat([run.review.aggregates for run in judged], ignore_index=True)
     cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, aggregates))
-    runs_text = "one run" if len(judged) == 1 else f"{len(judged)} runs at different times"
-    return [f"A/A (one release against itself, measured as a pair is, {runs_text}; last sections): {cases} of "
-            f"{len(speed)} cases and {families} of {len(aggregates)} family aggregates flagged, each one a false alarm; "
-            f"the cases' ratios {speed['ratio'].min():.3f}-{speed['ratio'].max():.3f}, the smallest change a case could be "
-            f"flagged at {speed['flagged_from'].median():.1%} (median); a step added to one family's samples of aa "
+    runs_text = "one run; last section" if len(judged) == 1 else f"{len(judged)} runs at different times; last sections"
+    return [f"A/A (one release against itself, measured as a pair is, {runs_text}): {cases} of {len(speed)} cases and "
+            f"{families} of {len(aggregates)} family aggregates flagged, each one a false alarm; the cases' ratios "
+            f"{speed['ratio'].min():.3f}-{speed['ratio'].max():.3f}, the smallest change a case could be flagged at "
+            f"{speed['flagged_from'].median():.1%} (median); a step added to one family's samples of aa "
             f"flagged as slower: {found}.", ""]
 
 

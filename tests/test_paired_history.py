@@ -144,6 +144,7 @@ def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):
     _pair_file(tmp_path / "aa-x", step=1.5, seed=6)  # not a run's folder
     page = paired_history.render(tmp_path, empty, MACHINE).markdown
     assert "2 runs at different times; last sections): 0 of 8 cases and 0 of 2 family aggregates flagged" in page
+    assert "one run; last section): 0 of 4 cases" in rendered.markdown
     assert "10%" in page and "in 2 of 2." in page
     assert page.index("(aa/)") < page.index("(aa-2/)") and "aa-x" not in page
     assert "pinned" not in page and "gradient, adjacent processes 8, ended 2026-12-08 10:00 to 2026-12-08 10:09 UTC" in page

@@ -13,10 +13,11 @@ processes alive at once, each in its own release-day environment (kept in --envs
 DIR/<base>..<head>/ gets adjacent_pairs.json (the gradient micro-benchmark: 96-180 s a round with the four default
 backends and the stacks of 5.13-5.26 on the AMD EPYC host, 31-38 s with 6.4.0's) and, with --sampling-rounds N,
 adjacent_sampling.json (the quick tier's sampling runs: every round compiles every case in fresh processes, 970 s for
-the first round of 5.18.0 -> 5.19.0, so not by default); a pair already measured is resumed from the rounds it wrote. An environment no pair left to measure
-needs is removed after each pair (1.2 GB each). --aa adds the A/A pair (DIR/aa/): the mirror's aa^ and aa, the same
-code, measured as a pair is, so that its verdicts count the paired history's false alarms; --aa 2 (3, ...) measures it
-again, into DIR/aa-2/, on another day or host. Each round's end (UTC) is recorded in its file.
+the first round of 5.18.0 -> 5.19.0, so not by default); a pair already measured is resumed from the rounds it
+wrote. An environment no pair left to measure needs is removed after each pair (1.2 GB each). --aa adds the A/A pair
+(DIR/aa/): the mirror's aa^ and aa, the same code, measured as a pair is, so that its verdicts count the paired
+history's false alarms; --aa 2 (3, ...) measures it again, into DIR/aa-2/, on another day or host. Each round's end
+(UTC) is recorded in its file.
 reporting/paired_history.py makes docs/paired-history.md of DIR.
 """
 

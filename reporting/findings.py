@@ -193,7 +193,8 @@ def runs_apart(searched: pd.DataFrame, members: dict[tuple, list[tuple]], other:
         return {}
     speed_other = series_tables(other, commits)[2]
     speed_other = speed_other.reindex(columns=[column for column in searched.columns if column[3] != FAMILY])
-    return changes.run_to_run(searched, pd.concat([speed_other, changes.family_table(speed_other, members)], axis=1))
+    families = changes.family_table(speed_other, members, scale=searched[speed_other.columns].median())
+    return changes.run_to_run(searched, pd.concat([speed_other, families], axis=1))
 
 
 def release_key(release: str) -> tuple[int, ...]:
@@ -207,7 +208,7 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
     return f"{step['before']} -> {step['release']}" + (f" ({plural(between, 'release')} between not measured)" if between else "")
 
 
-FAMILY_SUFFIX = " (geometric mean of its cases)"
+FAMILY_SUFFIX = " (trimmed geometric mean of its cases)"
 HOST = "host canary, new / old"
 RUNS = "runs began"
 
@@ -396,7 +397,7 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
     shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
                        f"{step['high']:.3f}] at {step['before']} -> {step['release']}" for _, step in families.iterrows())
     return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
-            f"shared by a whole backend family (geometric mean of its cases, new / old [95 % interval]): "
+            f"shared by a whole backend family (trimmed geometric mean of its cases, new / old [95 % interval]): "
             f"{shared or 'none'}. Every step, with the packages that changed, in [{page}]({page}).\n{end}")
 
 

@@ -136,6 +136,21 @@ def test_each_stack_gets_its_own_family_series_over_the_releases_it_measured():
     assert families[("host", "release-day", changes.GRADIENT, "(family)", "pymc-*")].notna().sum() == 10
 
 
+def test_a_family_series_trims_one_cases_own_step_and_keeps_a_shared_one():
+    columns = pd.MultiIndex.from_tuples([("host", "env", changes.GRADIENT, case, "pymc") for case in "abcde"],
+                                        names=["machine", "env", "benchmark", "model", "backend"])
+    levels = np.array([1.0, 3.0, 10.0, 0.5, 40.0])  # cases of very different sizes: each counts relative to itself
+    table = pd.DataFrame(np.tile(levels, (len(RELEASES), 1)), index=RELEASES, columns=columns)
+    table.iloc[12:, 0] *= 0.4  # case a alone gets much faster
+    family = changes.family_table(table).iloc[:, 0]
+    assert family.iloc[12] / family.iloc[11] == pytest.approx(1.0)
+    table.iloc[15:] *= 1.10  # then every case is 10 % slower
+    family = changes.family_table(table).iloc[:, 0]
+    assert family.iloc[15] / family.iloc[14] == pytest.approx(1.10)
+    again = changes.family_table(table * 1.05, scale=table.median()).iloc[:, 0]
+    assert (again / family).to_numpy() == pytest.approx(1.05)  # a second run compares on the first run's scale
+
+
 def test_a_step_across_unmeasured_releases_says_how_many_lie_between():
     from reporting.findings import step_releases
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from reporting import changes
-from reporting.pages import replace_block
+from reporting.pages import update_block
 from reporting.paired_steps import case_verdicts
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
@@ -419,9 +419,8 @@ def main(args) -> int:
     print(f"wrote {args.out}")
     if args.readme:
         readme = Path(args.readme)
-        readme.write_text(replace_block(readme.read_text(), *readme_markers(args.project),
-                                        readme_block(measured, steps, args.machine, args.project, args.out),
-                                        str(readme)))
+        update_block(readme, *readme_markers(args.project),
+                     readme_block(measured, steps, args.machine, args.project, args.out))
         print(f"wrote {readme}")
     if args.html:
         write_html(Path(args.html) / "findings.html", steps_table, args.machine)

@@ -25,7 +25,8 @@ import pandas as pd
 
 from reporting import changes
 from reporting.pages import update_block
-from reporting.paired_steps import case_verdicts
+from reporting.paired import TRIM
+from reporting.paired_steps import FAMILY_COLUMNS, case_verdicts, family_verdicts
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
@@ -259,8 +260,11 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
               f"its 95 % interval also excludes no change).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
+    has_pairs = paired is not None and Path(paired).is_dir()
+    pair_families = family_verdicts(paired) if has_pairs else pd.DataFrame(columns=FAMILY_COLUMNS)
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
+    ordered = ordered.assign(paired=[pair_says(step, pair_families) for _, step in ordered.iterrows()])
     steps_table = pd.DataFrame([{
         "release": step_releases(step, commits), "stack": stack_of(step["env"]),
         "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),
@@ -315,9 +319,9 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
-    if paired is not None and Path(paired).is_dir():
+    if has_pairs:
         release_day = measured.loc[measured["stack"] == "release-day", "release"].tolist()
-        lines += paired_check(found, case_verdicts(paired), release_day)
+        lines += paired_check(found, case_verdicts(paired), release_day) + family_check(ordered, pair_families)
     return "\n".join(lines), steps_table, measured, ordered
 
 
@@ -368,6 +372,36 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
             to_markdown(table.set_index("releases")), ""]
 
 
+def pair_says(step: pd.Series, families: pd.DataFrame) -> str:
+    """The paired history's verdict on a release-day family gradient step, where that pair was measured; "" else."""
+    if step["model"] != FAMILY or step["benchmark"] != GRADIENT or stack_of(step["env"]) != "release-day":
+        return ""
+    match = families[(families["before"] == step["before"]) & (families["release"] == step["release"])
+                     & (families["family"] == step["backend"])]
+    if match.empty:
+        return ""
+    pair = match.iloc[0]
+    return f"the pair: {pair['verdict']}, x{pair['ratio']:.3f} [{pair['low']:.3f}, {pair['high']:.3f}]"
+
+
+def family_check(steps: pd.DataFrame, families: pd.DataFrame) -> list[str]:
+    """The family gradient steps found here at paired releases, each with the pair's verdict; and the family
+    aggregates the pairs flag that this page did not."""
+    if families.empty:
+        return []
+    checked = steps[steps["paired"] != ""] if len(steps) else steps
+    listed = "; ".join(f"{step['backend']} x{step['ratio']:.3f} at {step['before']} -> {step['release']} "
+                       f"({step['paired']})" for _, step in checked.iterrows())
+    here = {(step["before"], step["release"], step["backend"]) for _, step in checked.iterrows()}
+    new_here = np.array([key not in here for key in zip(families["before"], families["release"], families["family"])])
+    alone = families[(families["verdict"] != "same").to_numpy() & new_here]
+    return [f"Family steps (gradient time, release-day stack) found here at releases also measured as a pair, each "
+            f"with the pair's family aggregate (the same estimator: the geometric mean over the family's cases, {TRIM:.0%} "
+            f"off each end): {listed or 'none'}. Of the pairs' {len(families)} family aggregates, "
+            f"{len(alone)} flagged a step that this page did not find"
+            + (f" ({_ratio_range(alone['ratio'])})" if len(alone) else "") + ".", ""]
+
+
 def _ratio_range(ratios: pd.Series) -> str:
     return f"x{ratios.min():.3f} to x{ratios.max():.3f}" if len(ratios) else "-"
 
@@ -395,7 +429,8 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
         return f"{start}\n{held} No step found yet ([{page}]({page}) says what was searched).\n{end}"
     families = steps[steps["model"] == FAMILY]
     shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
-                       f"{step['high']:.3f}] at {step['before']} -> {step['release']}" for _, step in families.iterrows())
+                       f"{step['high']:.3f}] at {step['before']} -> {step['release']}"
+                       + (f" ({step['paired']})" if step.get("paired") else "") for _, step in families.iterrows())
     return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
             f"shared by a whole backend family (trimmed geometric mean of its cases, new / old [95 % interval]): "
             f"{shared or 'none'}. Every step, with the packages that changed, in [{page}]({page}).\n{end}")

@@ -237,3 +237,22 @@ def test_the_steps_found_at_releases_measured_as_pairs_are_checked_against_the_p
     near_end = findings.paired_check(found, verdicts, ["5.17.0", "5.18.0", "5.19.0"])
     assert "5.18.0 -> 5.19.0 (no step can be placed here)" in "\n".join(near_end)
     assert findings.paired_check(found, verdicts.iloc[:0], ["5.18.0"]) == []
+
+
+def test_a_family_step_found_at_a_paired_release_carries_the_pairs_family_verdict():
+    step = {"flagged": True, "benchmark": findings.GRADIENT, "env": "conda-py3.12-PMB_STACKrelease-day",
+            "before": "5.15.0", "release": "5.16.0", "model": findings.FAMILY, "low": 1.06, "high": 1.28}
+    steps = pd.DataFrame([{**step, "backend": "pymc-*", "ratio": 1.168},
+                          {**step, "backend": "numpyro*", "ratio": 1.3, "benchmark": findings.WALL},  # no sampling pairs
+                          {**step, "backend": "nutpie-*", "ratio": 0.9, "before": "6.0.0", "release": "6.0.1"}])
+    pair = {"before": "5.15.0", "release": "5.16.0", "low": 0.99, "high": 1.01}
+    families = pd.DataFrame([{**pair, "family": "pymc-*", "ratio": 1.001, "verdict": "same"},
+                             {**pair, "family": "numpyro*", "ratio": 1.022, "verdict": "slower"}])
+    steps = steps.assign(paired=[findings.pair_says(row, families) for _, row in steps.iterrows()])
+    assert list(steps["paired"]) == ["the pair: same, x1.001 [0.990, 1.010]", "", ""]
+    text = "\n".join(findings.family_check(steps, families))
+    assert "pymc-* x1.168 at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010])" in text
+    assert "Of the pairs' 2 family aggregates, 1 flagged a step that this page did not find (x1.022 to x1.022)" in text
+    measured = pd.DataFrame({"stack": ["release-day"], "release": ["5.16.0"]})
+    assert "1.168 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010]);" in \
+        findings.readme_block(measured, steps, "host")

@@ -26,7 +26,7 @@ import pandas as pd
 from reporting import changes
 from reporting.pages import update_block
 from reporting.paired import TRIM
-from reporting.paired_steps import FAMILY_COLUMNS, case_verdicts, family_verdicts
+from reporting.paired_steps import FAMILY_COLUMNS, case_verdicts, family_verdicts, judged_pairs
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
@@ -260,8 +260,8 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
               f"its 95 % interval also excludes no change).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
-    has_pairs = paired is not None and Path(paired).is_dir()
-    pair_families = family_verdicts(paired) if has_pairs else pd.DataFrame(columns=FAMILY_COLUMNS)
+    pairs = judged_pairs(paired) if paired is not None and Path(paired).is_dir() else None
+    pair_families = family_verdicts(pairs) if pairs is not None else pd.DataFrame(columns=FAMILY_COLUMNS)
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
     ordered = ordered.assign(paired=[pair_says(step, pair_families) for _, step in ordered.iterrows()])
@@ -319,9 +319,9 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
-    if has_pairs:
+    if pairs is not None:
         release_day = measured.loc[measured["stack"] == "release-day", "release"].tolist()
-        lines += paired_check(found, case_verdicts(paired), release_day) + family_check(ordered, pair_families)
+        lines += paired_check(found, case_verdicts(pairs), release_day) + family_check(ordered, pair_families)
     return "\n".join(lines), steps_table, measured, ordered
 
 
@@ -396,8 +396,8 @@ def family_check(steps: pd.DataFrame, families: pd.DataFrame) -> list[str]:
     new_here = np.array([key not in here for key in zip(families["before"], families["release"], families["family"])])
     alone = families[(families["verdict"] != "same").to_numpy() & new_here]
     return [f"Family steps (gradient time, release-day stack) found here at releases also measured as a pair, each "
-            f"with the pair's family aggregate (the same estimator: the geometric mean over the family's cases, {TRIM:.0%} "
-            f"off each end): {listed or 'none'}. Of the pairs' {len(families)} family aggregates, "
+            f"with the pair's family aggregate (the same estimator: the geometric mean over the family's cases, "
+            f"{TRIM:.0%} off each end): {listed or 'none'}. Of the pairs' {len(families)} family aggregates, "
             f"{len(alone)} flagged a step that this page did not find"
             + (f" ({_ratio_range(alone['ratio'])})" if len(alone) else "") + ".", ""]
 

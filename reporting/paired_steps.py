@@ -34,17 +34,17 @@ def judged_pairs(results: Path) -> list[tuple[str, str, compare.PairedReview]]:
     return judged
 
 
-def case_verdicts(results: Path) -> pd.DataFrame:
-    """Per pair judged and gradient case: the later release over the earlier, its 95 % interval, the review's verdict
-    (false discoveries controlled within the pair) and the smallest change it could have flagged."""
+def case_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
+    """Per pair `judged` (judged_pairs) and gradient case: the later release over the earlier, its 95 % interval, the
+    review's verdict (false discoveries controlled within the pair) and the smallest change it could have flagged."""
     found = [review.speed[review.speed["kind"] == adjacent.KIND].assign(before=before, release=release)[CASE_COLUMNS]
-             for before, release, review in judged_pairs(results)]
+             for before, release, review in judged]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CASE_COLUMNS)
 
 
-def family_verdicts(results: Path) -> pd.DataFrame:
-    """Per pair judged and backend family: its gradient aggregate (the review's: the geometric mean over the family's
-    cases, trimmed), the later release over the earlier, its 95 % interval and verdict."""
+def family_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
+    """Per pair `judged` (judged_pairs) and backend family: its gradient aggregate (the review's: the geometric mean
+    over the family's cases, trimmed), the later release over the earlier, its 95 % interval and verdict."""
     found = [review.aggregates[review.aggregates["kind"] == adjacent.KIND].assign(before=before, release=release)
-             [FAMILY_COLUMNS] for before, release, review in judged_pairs(results)]
+             [FAMILY_COLUMNS] for before, release, review in judged]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FAMILY_COLUMNS)

@@ -243,7 +243,7 @@ def test_a_family_step_found_at_a_paired_release_carries_the_pairs_family_verdic
     step = {"flagged": True, "benchmark": findings.GRADIENT, "env": "conda-py3.12-PMB_STACKrelease-day",
             "before": "5.15.0", "release": "5.16.0", "model": findings.FAMILY, "low": 1.06, "high": 1.28}
     steps = pd.DataFrame([{**step, "backend": "pymc-*", "ratio": 1.168},
-                          {**step, "backend": "numpyro*", "ratio": 1.3, "benchmark": findings.WALL},  # no sampling pairs
+                          {**step, "backend": "numpyro*", "ratio": 1.3, "benchmark": findings.WALL},  # sampling: none
                           {**step, "backend": "nutpie-*", "ratio": 0.9, "before": "6.0.0", "release": "6.0.1"}])
     pair = {"before": "5.15.0", "release": "5.16.0", "low": 0.99, "high": 1.01}
     families = pd.DataFrame([{**pair, "family": "pymc-*", "ratio": 1.001, "verdict": "same"},

@@ -1,8 +1,10 @@
 """Steps across releases: change-point detection over every history series, with a test and an interval.
 
 A series is one benchmark of one (model, backend) on one machine and stack, a value per PyMC release
-in release order; a family series is the geometric mean over the family's cases that ran at every
-release (a change of a shared part shows there even where each case alone is inside its noise).
+in release order; a family series is, release by release, the geometric mean over the family's cases that ran
+at every release, each case relative to its median over the releases, TRIM of the cases off each end (a change
+of a shared part shows there even where each case alone is inside its noise; one case's own step is trimmed off
+and does not read as the family's, the paired history's family aggregate is trimmed the same way).
 
 Binary segmentation on log values: the segment of releases whose mean differs most from the rest's
 (a segment at either end is one step, one inside a step and a step back; every level at least two
@@ -36,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reporting.paired import family_of
+from reporting.paired import TRIM, family_of
 from reporting.results import GRADIENT, TRACKED, WALL
 
 FDR = 0.05
@@ -197,15 +199,25 @@ def family_members(table: pd.DataFrame) -> dict[tuple, list[tuple]]:
     return members
 
 
-def family_table(table: pd.DataFrame, members: dict[tuple, list[tuple]] | None = None) -> pd.DataFrame:
-    """Geometric mean per (machine, env, benchmark, family) over its `members` (default: family_members(table));
-    NaN at a release where one of them has no value."""
+def family_table(table: pd.DataFrame, members: dict[tuple, list[tuple]] | None = None,
+                 scale: pd.Series | None = None) -> pd.DataFrame:
+    """Per (machine, env, benchmark, family), release by release: the geometric mean over its `members` (default:
+    family_members(table)) of each case relative to its `scale` (default: the case's median over the releases),
+    TRIM of the cases off each end; NaN at a release where one of them has no value. Another run of the same
+    releases takes the first run's `scale`, so that the two runs' family series compare."""
     members = family_members(table) if members is None else members
-    families = {family: np.exp(np.log(table.reindex(columns=cases)).mean(axis=1, skipna=False))
+    scale = table.median() if scale is None else scale
+    families = {family: _trimmed_family(table.reindex(columns=cases) / scale.reindex(cases).to_numpy())
                 for family, cases in sorted(members.items())}
     if not families:
         return table.iloc[:, :0]
     return pd.DataFrame(families, index=table.index).rename_axis(columns=table.columns.names)
+
+
+def _trimmed_family(relative: pd.DataFrame) -> pd.Series:
+    logs = np.log(relative.to_numpy(dtype=float))
+    trimmed = np.exp(stats.trim_mean(logs, TRIM, axis=1)) if logs.shape[1] else np.full(len(logs), np.nan)
+    return pd.Series(np.where(np.isnan(logs).any(axis=1), np.nan, trimmed), index=relative.index)
 
 
 def run_to_run(table: pd.DataFrame, other: pd.DataFrame) -> dict[tuple, list[float]]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from reporting import full_tier
 from reporting.findings import release_commits, release_key, stack_of
-from reporting.pages import replace_block
+from reporting.pages import replace_block, update_block
 from reporting.results import in_progress, result_files, to_markdown
 
 START, END = "<!-- durations: written by make docs (python -m reporting durations) -->", "<!-- durations end -->"
@@ -102,7 +102,7 @@ def main(args) -> int:
     print(f"wrote {page}")
     if args.readme:
         readme = Path(args.readme)
-        readme.write_text(replace_block(readme.read_text(), README_START, README_END, readme_block(table), str(readme)))
+        update_block(readme, README_START, README_END, readme_block(table))
         print(f"wrote {readme}")
     return 0
 

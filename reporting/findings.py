@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from reporting import changes
-from reporting.pages import replace_block
-from reporting.paired_steps import case_verdicts
+from reporting.pages import update_block
+from reporting.paired import TRIM
+from reporting.paired_steps import FAMILY_COLUMNS, case_verdicts, family_verdicts, judged_pairs
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
@@ -193,7 +194,8 @@ def runs_apart(searched: pd.DataFrame, members: dict[tuple, list[tuple]], other:
         return {}
     speed_other = series_tables(other, commits)[2]
     speed_other = speed_other.reindex(columns=[column for column in searched.columns if column[3] != FAMILY])
-    return changes.run_to_run(searched, pd.concat([speed_other, changes.family_table(speed_other, members)], axis=1))
+    families = changes.family_table(speed_other, members, scale=searched[speed_other.columns].median())
+    return changes.run_to_run(searched, pd.concat([speed_other, families], axis=1))
 
 
 def release_key(release: str) -> tuple[int, ...]:
@@ -207,7 +209,7 @@ def step_releases(step: pd.Series, commits: dict[str, str]) -> str:
     return f"{step['before']} -> {step['release']}" + (f" ({plural(between, 'release')} between not measured)" if between else "")
 
 
-FAMILY_SUFFIX = " (geometric mean of its cases)"
+FAMILY_SUFFIX = " (trimmed geometric mean of its cases)"
 HOST = "host canary, new / old"
 RUNS = "runs began"
 
@@ -258,8 +260,11 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
               f"its 95 % interval also excludes no change).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
+    pairs = judged_pairs(paired) if paired is not None and Path(paired).is_dir() else None
+    pair_families = family_verdicts(pairs) if pairs is not None else pd.DataFrame(columns=FAMILY_COLUMNS)
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
+    ordered = ordered.assign(paired=[pair_says(step, pair_families) for _, step in ordered.iterrows()])
     steps_table = pd.DataFrame([{
         "release": step_releases(step, commits), "stack": stack_of(step["env"]),
         "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),
@@ -314,9 +319,9 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
-    if paired is not None and Path(paired).is_dir():
+    if pairs is not None:
         release_day = measured.loc[measured["stack"] == "release-day", "release"].tolist()
-        lines += paired_check(found, case_verdicts(paired), release_day)
+        lines += paired_check(found, case_verdicts(pairs), release_day) + family_check(ordered, pair_families)
     return "\n".join(lines), steps_table, measured, ordered
 
 
@@ -367,6 +372,36 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
             to_markdown(table.set_index("releases")), ""]
 
 
+def pair_says(step: pd.Series, families: pd.DataFrame) -> str:
+    """The paired history's verdict on a release-day family gradient step, where that pair was measured; "" else."""
+    if step["model"] != FAMILY or step["benchmark"] != GRADIENT or stack_of(step["env"]) != "release-day":
+        return ""
+    match = families[(families["before"] == step["before"]) & (families["release"] == step["release"])
+                     & (families["family"] == step["backend"])]
+    if match.empty:
+        return ""
+    pair = match.iloc[0]
+    return f"the pair: {pair['verdict']}, x{pair['ratio']:.3f} [{pair['low']:.3f}, {pair['high']:.3f}]"
+
+
+def family_check(steps: pd.DataFrame, families: pd.DataFrame) -> list[str]:
+    """The family gradient steps found here at paired releases, each with the pair's verdict; and the family
+    aggregates the pairs flag that this page did not."""
+    if families.empty:
+        return []
+    checked = steps[steps["paired"] != ""] if len(steps) else steps
+    listed = "; ".join(f"{step['backend']} x{step['ratio']:.3f} at {step['before']} -> {step['release']} "
+                       f"({step['paired']})" for _, step in checked.iterrows())
+    here = {(step["before"], step["release"], step["backend"]) for _, step in checked.iterrows()}
+    new_here = np.array([key not in here for key in zip(families["before"], families["release"], families["family"])])
+    alone = families[(families["verdict"] != "same").to_numpy() & new_here]
+    return [f"Family steps (gradient time, release-day stack) found here at releases also measured as a pair, each "
+            f"with the pair's family aggregate (the same estimator: the geometric mean over the family's cases, "
+            f"{TRIM:.0%} off each end): {listed or 'none'}. Of the pairs' {len(families)} family aggregates, "
+            f"{len(alone)} flagged a step that this page did not find"
+            + (f" ({_ratio_range(alone['ratio'])})" if len(alone) else "") + ".", ""]
+
+
 def _ratio_range(ratios: pd.Series) -> str:
     return f"x{ratios.min():.3f} to x{ratios.max():.3f}" if len(ratios) else "-"
 
@@ -394,9 +429,10 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
         return f"{start}\n{held} No step found yet ([{page}]({page}) says what was searched).\n{end}"
     families = steps[steps["model"] == FAMILY]
     shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
-                       f"{step['high']:.3f}] at {step['before']} -> {step['release']}" for _, step in families.iterrows())
+                       f"{step['high']:.3f}] at {step['before']} -> {step['release']}"
+                       + (f" ({step['paired']})" if step.get("paired") else "") for _, step in families.iterrows())
     return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
-            f"shared by a whole backend family (geometric mean of its cases, new / old [95 % interval]): "
+            f"shared by a whole backend family (trimmed geometric mean of its cases, new / old [95 % interval]): "
             f"{shared or 'none'}. Every step, with the packages that changed, in [{page}]({page}).\n{end}")
 
 
@@ -418,9 +454,8 @@ def main(args) -> int:
     print(f"wrote {args.out}")
     if args.readme:
         readme = Path(args.readme)
-        readme.write_text(replace_block(readme.read_text(), *readme_markers(args.project),
-                                        readme_block(measured, steps, args.machine, args.project, args.out),
-                                        str(readme)))
+        update_block(readme, *readme_markers(args.project),
+                     readme_block(measured, steps, args.machine, args.project, args.out))
         print(f"wrote {readme}")
     if args.html:
         write_html(Path(args.html) / "findings.html", steps_table, args.machine)

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from reporting import full_tier, versions
-from reporting.pages import replace_block, write_standalone
+from reporting.pages import update_block, write_standalone
 from reporting.results import TRACKED, WALL, busiest_machine, result_files, tidy, to_markdown
 
 COLD = "compile.CompileCold.track_compile_cold_seconds"
@@ -287,7 +287,7 @@ def block(groups: list[tuple[pd.DataFrame, dict]]) -> str:
 
 def write(results: Path, machine: str | None, out: Path) -> str:
     text = block(context(results, machine))
-    out.write_text(replace_block(out.read_text(), START, END, text, str(out)))
+    update_block(out, START, END, text)
     return text
 
 

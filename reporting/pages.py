@@ -31,3 +31,9 @@ def replace_block(page: str, start: str, end: str, block: str, name: str = "the 
         raise SystemExit(f"{name} has no block {start} ... {end}")
     before, rest = page.split(start, 1)
     return before + block + rest.split(end, 1)[1]
+
+
+def update_block(path: Path, start: str, end: str, block: str) -> None:
+    """The file at `path` with its block from `start` to `end` replaced by `block` (replace_block); nothing written
+    where it has no such block."""
+    path.write_text(replace_block(path.read_text(), start, end, block, str(path)))

@@ -231,7 +231,10 @@ def family_table(rows: pd.DataFrame) -> str:
     columns = {"family": "family", "kind": "kind", "cases": "cases", "interval": "paired ratio [95 %]",
                "verdict": "verdict", "flagged_from": "flagged from",
                **({"unpaired": "unpaired"} if "unpaired" in rows.columns else {})}
-    return compare.markdown_table(rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]]), columns)
+    shown = rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])[list(columns)]
+    # the unpaired ratio as the paired one is shown, 1.000 and not 1: tabulate would read its text as a number
+    as_text = [list(columns).index("unpaired")] if "unpaired" in columns else False
+    return shown.rename(columns=columns).to_markdown(index=False, floatfmt=".3g", disable_numparse=as_text)
 
 
 def aa_summary(runs: list[AARun]) -> list[str]:
@@ -304,8 +307,7 @@ def main(args) -> int:
     print(f"wrote {args.out}")
     if args.readme:
         readme = Path(args.readme)
-        readme.write_text(pages.replace_block(readme.read_text(), README_START, README_END,
-                                              readme_block(page, machine, args.out), str(readme)))
+        pages.update_block(readme, README_START, README_END, readme_block(page, machine, args.out))
         print(f"wrote {readme}")
     return 0
 

@@ -1,5 +1,6 @@
 """The paired history's pairs of neighbouring releases (scripts/paired_history.py) read as review pairs, and each
-pair's verdict on every gradient case: what the pages that measure releases another way are checked against."""
+pair's verdict on every gradient case and backend family: what the pages that measure releases another way are checked
+against."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 from reporting import adjacent, compare
 
 CASE_COLUMNS = ["before", "release", "model", "backend", "ratio", "low", "high", "verdict", "flagged_from"]
+FAMILY_COLUMNS = ["before", "release", "family", "ratio", "low", "high", "verdict"]
 
 
 def pair_folders(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
@@ -23,14 +25,26 @@ def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
     return adjacent.review_pairs(files, *files[0][1]["commits"][:2])
 
 
-def case_verdicts(results: Path) -> pd.DataFrame:
-    """Per pair judged and gradient case: the later release over the earlier, its 95 % interval, the review's verdict
-    (false discoveries controlled within the pair) and the smallest change it could have flagged."""
-    found = []
+def judged_pairs(results: Path) -> list[tuple[str, str, compare.PairedReview]]:
+    """Per pair judged (a round on both sides): its earlier release, its later one, its review."""
+    judged = []
     for folder, files in pair_folders(results):
-        if (review := compare.paired_review(review_pairs_of(files))) is None:
-            continue
-        before, release = folder.name.split("..")
-        speed = review.speed[review.speed["kind"] == adjacent.KIND]
-        found.append(speed.assign(before=before, release=release)[CASE_COLUMNS])
+        if (review := compare.paired_review(review_pairs_of(files))) is not None:
+            judged.append((*folder.name.split(".."), review))
+    return judged
+
+
+def case_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
+    """Per pair `judged` (judged_pairs) and gradient case: the later release over the earlier, its 95 % interval, the
+    review's verdict (false discoveries controlled within the pair) and the smallest change it could have flagged."""
+    found = [review.speed[review.speed["kind"] == adjacent.KIND].assign(before=before, release=release)[CASE_COLUMNS]
+             for before, release, review in judged]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CASE_COLUMNS)
+
+
+def family_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
+    """Per pair `judged` (judged_pairs) and backend family: its gradient aggregate (the review's: the geometric mean
+    over the family's cases, trimmed), the later release over the earlier, its 95 % interval and verdict."""
+    found = [review.aggregates[review.aggregates["kind"] == adjacent.KIND].assign(before=before, release=release)
+             [FAMILY_COLUMNS] for before, release, review in judged]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FAMILY_COLUMNS)

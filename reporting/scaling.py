@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from reporting.pages import replace_block, write_standalone  # noqa: E402
+from reporting.pages import update_block, write_standalone  # noqa: E402
 from reporting.results import WALL, busiest_machine, result_files, tidy, to_markdown  # noqa: E402
 
 GRADIENT = "gradient.Gradient.time_logp_dlogp"
@@ -122,7 +122,7 @@ def write(results: Path, machine: str | None, out: Path, figure_path: Path) -> s
     frame, machine = host_frame(results, machine)
     figure(frame, f"cost against model size, {machine}", figure_path)
     text = block(frame, machine, figure_path.name)
-    out.write_text(replace_block(out.read_text(), START, END, text, str(out)))
+    update_block(out, START, END, text)
     return text
 
 

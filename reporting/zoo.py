@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reporting.pages import replace_block
+from reporting.pages import update_block
 
 START = "<!-- zoo: written by make docs (python -m reporting zoo) -->"
 END = "<!-- zoo end -->"
@@ -45,7 +45,7 @@ def block(table: pd.DataFrame) -> str:
 
 def main(args) -> int:
     page = Path(args.page)
-    page.write_text(replace_block(page.read_text(), START, END, block(zoo_table()), str(page)))
+    update_block(page, START, END, block(zoo_table()))
     print(f"wrote {page}")
     return 0
 

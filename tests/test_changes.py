@@ -136,6 +136,21 @@ def test_each_stack_gets_its_own_family_series_over_the_releases_it_measured():
     assert families[("host", "release-day", changes.GRADIENT, "(family)", "pymc-*")].notna().sum() == 10
 
 
+def test_a_family_series_trims_one_cases_own_step_and_keeps_a_shared_one():
+    columns = pd.MultiIndex.from_tuples([("host", "env", changes.GRADIENT, case, "pymc") for case in "abcde"],
+                                        names=["machine", "env", "benchmark", "model", "backend"])
+    levels = np.array([1.0, 3.0, 10.0, 0.5, 40.0])  # cases of very different sizes: each counts relative to itself
+    table = pd.DataFrame(np.tile(levels, (len(RELEASES), 1)), index=RELEASES, columns=columns)
+    table.iloc[12:, 0] *= 0.4  # case a alone gets much faster
+    family = changes.family_table(table).iloc[:, 0]
+    assert family.iloc[12] / family.iloc[11] == pytest.approx(1.0)
+    table.iloc[15:] *= 1.10  # then every case is 10 % slower
+    family = changes.family_table(table).iloc[:, 0]
+    assert family.iloc[15] / family.iloc[14] == pytest.approx(1.10)
+    again = changes.family_table(table * 1.05, scale=table.median()).iloc[:, 0]
+    assert (again / family).to_numpy() == pytest.approx(1.05)  # a second run compares on the first run's scale
+
+
 def test_a_step_across_unmeasured_releases_says_how_many_lie_between():
     from reporting.findings import step_releases
 
@@ -222,3 +237,22 @@ def test_the_steps_found_at_releases_measured_as_pairs_are_checked_against_the_p
     near_end = findings.paired_check(found, verdicts, ["5.17.0", "5.18.0", "5.19.0"])
     assert "5.18.0 -> 5.19.0 (no step can be placed here)" in "\n".join(near_end)
     assert findings.paired_check(found, verdicts.iloc[:0], ["5.18.0"]) == []
+
+
+def test_a_family_step_found_at_a_paired_release_carries_the_pairs_family_verdict():
+    step = {"flagged": True, "benchmark": findings.GRADIENT, "env": "conda-py3.12-PMB_STACKrelease-day",
+            "before": "5.15.0", "release": "5.16.0", "model": findings.FAMILY, "low": 1.06, "high": 1.28}
+    steps = pd.DataFrame([{**step, "backend": "pymc-*", "ratio": 1.168},
+                          {**step, "backend": "numpyro*", "ratio": 1.3, "benchmark": findings.WALL},  # sampling: none
+                          {**step, "backend": "nutpie-*", "ratio": 0.9, "before": "6.0.0", "release": "6.0.1"}])
+    pair = {"before": "5.15.0", "release": "5.16.0", "low": 0.99, "high": 1.01}
+    families = pd.DataFrame([{**pair, "family": "pymc-*", "ratio": 1.001, "verdict": "same"},
+                             {**pair, "family": "numpyro*", "ratio": 1.022, "verdict": "slower"}])
+    steps = steps.assign(paired=[findings.pair_says(row, families) for _, row in steps.iterrows()])
+    assert list(steps["paired"]) == ["the pair: same, x1.001 [0.990, 1.010]", "", ""]
+    text = "\n".join(findings.family_check(steps, families))
+    assert "pymc-* x1.168 at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010])" in text
+    assert "Of the pairs' 2 family aggregates, 1 flagged a step that this page did not find (x1.022 to x1.022)" in text
+    measured = pd.DataFrame({"stack": ["release-day"], "release": ["5.16.0"]})
+    assert "1.168 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010]);" in \
+        findings.readme_block(measured, steps, "host")

@@ -195,8 +195,7 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
         rows = step_rows(releases, review, history)
         judged.append(rows.assign(step=f"{releases[0]} -> {releases[1]}"))
         injected.append(injected_steps_found(pair_rows, review))
-        shown = rows.assign(unpaired=[f"{value:.3f}" if value == value else "-" for value in rows["unpaired"]])
-        sections += [family_table(shown), ""]
+        sections += [family_table(rows), ""]
     rows = pd.concat(judged, ignore_index=True) if judged else pd.DataFrame()
     aa = aa_runs(results)
     summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa)]
@@ -232,8 +231,10 @@ def family_table(rows: pd.DataFrame) -> str:
                "verdict": "verdict", "flagged_from": "flagged from",
                **({"unpaired": "unpaired"} if "unpaired" in rows.columns else {})}
     shown = rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])[list(columns)]
-    # the unpaired ratio as the paired one is shown, 1.000 and not 1: tabulate would read its text as a number
-    as_text = [list(columns).index("unpaired")] if "unpaired" in columns else False
+    as_text = False
+    if "unpaired" in columns:  # as the paired ratio is shown, 1.000 and not 1: tabulate would read the text as a number
+        shown["unpaired"] = [f"{value:.3f}" if value == value else "-" for value in shown["unpaired"]]
+        as_text = [list(columns).index("unpaired")]
     return shown.rename(columns=columns).to_markdown(index=False, floatfmt=".3g", disable_numparse=as_text)
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from reporting import adjacent, compare, findings, pages
-from reporting.paired import TRIM, WARMUP_ROUNDS, family_of
+from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
 from reporting.paired_steps import pair_folders, review_pairs_of
 from reporting.results import GRADIENT, WALL
 
@@ -81,7 +80,7 @@ def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, 
     values = values.reindex(index=wanted, columns=list(releases))
     if values.isna().any().any():
         return np.nan
-    return float(np.exp(stats.trim_mean(np.log(values[releases[1]] / values[releases[0]]), TRIM)))
+    return float(np.exp(across_cases(np.log(values[releases[1]] / values[releases[0]]))))
 
 
 def other_runs(folder: Path) -> list[str]:

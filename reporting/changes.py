@@ -2,7 +2,7 @@
 
 A series is one benchmark of one (model, backend) on one machine and stack, a value per PyMC release
 in release order; a family series is, release by release, the geometric mean over the family's cases that ran
-at every release, each case relative to its median over the releases, TRIM of the cases off each end (a change
+at every release, each case relative to its median over the releases, paired.TRIM of the cases off each end (a change
 of a shared part shows there even where each case alone is inside its noise; one case's own step is trimmed off
 and does not read as the family's, the paired history's family aggregate is trimmed the same way).
 
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reporting.paired import TRIM, family_of
+from reporting.paired import across_cases, family_of
 from reporting.results import GRADIENT, TRACKED, WALL
 
 FDR = 0.05
@@ -203,7 +203,7 @@ def family_table(table: pd.DataFrame, members: dict[tuple, list[tuple]] | None =
                  scale: pd.Series | None = None) -> pd.DataFrame:
     """Per (machine, env, benchmark, family), release by release: the geometric mean over its `members` (default:
     family_members(table)) of each case relative to its `scale` (default: the case's median over the releases),
-    TRIM of the cases off each end; NaN at a release where one of them has no value. Another run of the same
+    paired.TRIM of the cases off each end; NaN at a release where one of them has no value. Another run of the same
     releases takes the first run's `scale`, so that the two runs' family series compare."""
     members = family_members(table) if members is None else members
     scale = table.median() if scale is None else scale
@@ -216,7 +216,7 @@ def family_table(table: pd.DataFrame, members: dict[tuple, list[tuple]] | None =
 
 def _trimmed_family(relative: pd.DataFrame) -> pd.Series:
     logs = np.log(relative.to_numpy(dtype=float))
-    trimmed = np.exp(stats.trim_mean(logs, TRIM, axis=1)) if logs.shape[1] else np.full(len(logs), np.nan)
+    trimmed = np.exp(across_cases(logs, axis=1)) if logs.shape[1] else np.full(len(logs), np.nan)
     return pd.Series(np.where(np.isnan(logs).any(axis=1), np.nan, trimmed), index=relative.index)
 
 

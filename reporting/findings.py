@@ -428,12 +428,22 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
     if steps.empty:
         return f"{start}\n{held} No step found yet ([{page}]({page}) says what was searched).\n{end}"
     families = steps[steps["model"] == FAMILY]
-    shared = "; ".join(f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
-                       f"{step['high']:.3f}] at {step['before']} -> {step['release']}"
-                       + (f" ({step['paired']})" if step.get("paired") else "") for _, step in families.iterrows())
+    sessions = families["paired"].fillna("").str.startswith("the pair: same") if "paired" in families else \
+        pd.Series(False, index=families.index)
+    listed = "; ".join(_family_step(step) for _, step in families[~sessions].iterrows())
+    apart = "; ".join(_family_step(step) for _, step in families[sessions].iterrows())
     return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
             f"shared by a whole backend family (trimmed geometric mean of its cases, new / old [95 % interval]): "
-            f"{shared or 'none'}. Every step, with the packages that changed, in [{page}]({page}).\n{end}")
+            f"{listed or 'none'}" + (f"; and {int(sessions.sum())} that the paired history, which measured both "
+                                     f"releases at once, judges the same (the sessions they were measured in "
+                                     f"differed, not the releases): {apart}" if apart else "") + "."
+            + f" Every step, with the packages that changed, in [{page}]({page}).\n{end}")
+
+
+def _family_step(step: pd.Series) -> str:
+    return (f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
+            f"{step['high']:.3f}] at {step['before']} -> {step['release']}"
+            + (f" ({step['paired']})" if step.get("paired") else ""))
 
 
 def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:

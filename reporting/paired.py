@@ -144,6 +144,11 @@ def paired_estimate(base: np.ndarray, head: np.ndarray) -> Estimate | None:
     return None if ratios is None else estimate(ratios)
 
 
+def across_cases(log_ratios: np.ndarray, axis: int = 0) -> np.ndarray:
+    """A family's log ratio from its cases' (along `axis`): their mean, TRIM of them off each end."""
+    return stats.trim_mean(log_ratios, TRIM, axis=axis)
+
+
 def aggregate_estimate(members: list[np.ndarray]) -> Estimate | None:
     """The trimmed geometric-mean ratio over benchmarks' round-wise log ratios (those with the most
     common round count), TRIM of them off each end in every round."""
@@ -153,7 +158,7 @@ def aggregate_estimate(members: list[np.ndarray]) -> Estimate | None:
     counts = [len(m) for m in members]
     common = max(set(counts), key=counts.count)
     kept = np.vstack([m for m in members if len(m) == common])
-    return estimate(stats.trim_mean(kept, TRIM, axis=0))
+    return estimate(across_cases(kept))
 
 
 def round_sharing(log_ratios: np.ndarray) -> dict[str, float]:

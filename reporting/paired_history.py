@@ -13,10 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from reporting import adjacent, compare, findings, pages
-from reporting.paired import TRIM, WARMUP_ROUNDS, family_of
+from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
 from reporting.paired_steps import pair_folders, review_pairs_of
 from reporting.results import GRADIENT, WALL
 
@@ -81,7 +80,7 @@ def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, 
     values = values.reindex(index=wanted, columns=list(releases))
     if values.isna().any().any():
         return np.nan
-    return float(np.exp(stats.trim_mean(np.log(values[releases[1]] / values[releases[0]]), TRIM)))
+    return float(np.exp(across_cases(np.log(values[releases[1]] / values[releases[0]]))))
 
 
 def other_runs(folder: Path) -> list[str]:
@@ -244,10 +243,9 @@ def aa_summary(runs: list[AARun]) -> list[str]:
     judged = [run for run in runs if run.review is not None]
     if not judged:
         return []
-    tries = {factor: [injected_steps_found(run.pairs, run.review, factor) for run in judged]
+    tries = {factor: tally([injected_steps_found(run.pairs, run.review, factor) for run in judged])
              for factor in (1.05, INJECTED_STEP)}
-    found = ", ".join(f"{factor - 1:.0%} in {sum(hit for hit, _ in counts)} of {sum(tried for _, tried in counts)}"
-                      for factor, counts in tries.items())
+    found = ", ".join(f"{factor - 1:.0%} in {hits} of {tried}" for factor, (hits, tried) in tries.items())
     speed = pd.concat([run.review.speed for run in judged], ignore_index=True)
     aggregates = pd.concat([run.review.aggregates for run in judged], ignore_index=True)
     cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, aggregates))
@@ -271,6 +269,11 @@ def aa_section(run: AARun) -> list[str]:
     return [*lines, *notes, family_table(judged_families(run.review)), ""]
 
 
+def tally(counts: list[tuple[int, int]]) -> tuple[int, int]:
+    """Injected steps found and tried (injected_steps_found's counts), summed."""
+    return sum(found for found, _ in counts), sum(tried for _, tried in counts)
+
+
 def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> list[str]:
     """The pairs' family verdicts in a few lines: the steps flagged, how many aggregates could flag a 10 % step, and
     (`injected`: injected_steps_found per pair) how many such steps, added, they flagged."""
@@ -280,7 +283,7 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> 
     steps = "; ".join(f"{row.family} {row.kind} x{row.ratio:.3f} [{row.low:.3f}, {row.high:.3f}] at {row.step}"
                       for row in flagged.itertuples()) or "none"
     small = int((rows["flagged_from"] <= 0.10).sum())
-    found, tried = (sum(counts) for counts in zip(*injected))
+    found, tried = tally(injected)
     return [f"{pairs} pairs measured, {len(rows)} family aggregates judged. Flagged: {steps}. A 10 % step would be "
             f"flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
             f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "

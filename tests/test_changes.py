@@ -254,5 +254,9 @@ def test_a_family_step_found_at_a_paired_release_carries_the_pairs_family_verdic
     assert "pymc-* x1.168 at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010])" in text
     assert "Of the pairs' 2 family aggregates, 1 flagged a step that this page did not find (x1.022 to x1.022)" in text
     measured = pd.DataFrame({"stack": ["release-day"], "release": ["5.16.0"]})
-    assert "1.168 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010]);" in \
-        findings.readme_block(measured, steps, "host")
+    block = findings.readme_block(measured, steps, "host")
+    listed, judged_same = block.split("; and ")
+    assert "1.168" not in listed and "numpyro* sampling time x1.300" in listed and "nutpie-* gradient time x0.900" in listed
+    assert judged_same.startswith("1 that the paired history, which measured both releases at once, judges the same")
+    assert "pymc-* gradient time x1.168 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010])." \
+        in judged_same

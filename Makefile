@@ -225,14 +225,20 @@ findings: setup
 # releases' processes at once, each in the environment of its release day (scripts/paired_history.py; environments
 # in .asv/as-of), into results-paired/<machine>/<base>..<head>/, resumable; then docs/paired-history.md.
 RELEASES ?= 5.18.0 5.19.0
-# PAIRED_SAMPLING_ROUNDS=N: the sampling runs too, N rounds a pair (about 16 min a round with the default backends).
+# PAIRED_SAMPLING_ROUNDS=N: the sampling runs too, N rounds a pair (about 16 min a round with the default backends,
+# 80-90 s with PAIRED_BACKENDS=pymc). PAIRED_BACKENDS: other backends than the script's four; PAIRED_GRADIENT_ROUNDS=0:
+# no gradient duets (a pair whose gradient is measured already adds its sampling runs).
 PAIRED_SAMPLING_ROUNDS ?= 0
+PAIRED_GRADIENT_ROUNDS ?= 10
+PAIRED_BACKENDS ?=
+PAIRED_OPTIONS = --sampling-rounds $(PAIRED_SAMPLING_ROUNDS) --gradient-rounds $(PAIRED_GRADIENT_ROUNDS) \
+  $(if $(PAIRED_BACKENDS),--backends $(PAIRED_BACKENDS))
 PAIRED := results-paired
 PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --out docs/paired-history.md \
   --readme README.md
 paired-history: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --releases $(RELEASES) \
-	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)
+	  $(PAIRED_OPTIONS)
 	$(PAIRED_HISTORY)
 
 # Its A/A pair: the mirror's aa^ (PyMC 6.4.0) and aa (no change) measured as a pair is, into
@@ -241,7 +247,7 @@ paired-history: mirror
 AA_RUN ?= 1
 paired-aa: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --aa $(AA_RUN) \
-	  --sampling-rounds $(PAIRED_SAMPLING_ROUNDS)
+	  $(PAIRED_OPTIONS)
 	$(PAIRED_HISTORY)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings

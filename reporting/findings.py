@@ -428,8 +428,7 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
     if steps.empty:
         return f"{start}\n{held} No step found yet ([{page}]({page}) says what was searched).\n{end}"
     families = steps[steps["model"] == FAMILY]
-    sessions = families["paired"].fillna("").str.startswith("the pair: same") if "paired" in families else \
-        pd.Series(False, index=families.index)
+    sessions = families["paired"].str.startswith("the pair: same")  # analyse's steps carry pair_says' text
     listed = "; ".join(_family_step(step) for _, step in families[~sessions].iterrows())
     apart = "; ".join(_family_step(step) for _, step in families[sessions].iterrows())
     return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
@@ -443,7 +442,7 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
 def _family_step(step: pd.Series) -> str:
     return (f"{step['backend']} {changes.SERIES[step['benchmark']]} x{step['ratio']:.3f} [{step['low']:.3f}, "
             f"{step['high']:.3f}] at {step['before']} -> {step['release']}"
-            + (f" ({step['paired']})" if step.get("paired") else ""))
+            + (f" ({step['paired']})" if step["paired"] else ""))
 
 
 def write_html(path: Path, steps_table: pd.DataFrame, machine: str) -> None:

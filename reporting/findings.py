@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reporting import changes
+from reporting import adjacent, changes
 from reporting.pages import update_block
 from reporting.paired import TRIM
 from reporting.paired_steps import FAMILY_COLUMNS, case_verdicts, family_verdicts, judged_pairs
@@ -264,7 +264,9 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
     pair_families = family_verdicts(pairs) if pairs is not None else pd.DataFrame(columns=FAMILY_COLUMNS)
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
-    ordered = ordered.assign(paired=[pair_says(step, pair_families) for _, step in ordered.iterrows()])
+    matched = [pair_match(step, pair_families) for _, step in ordered.iterrows()]
+    ordered = ordered.assign(pair_verdict=[pair["verdict"] if pair is not None else "" for pair in matched],
+                             paired=[pair_says(pair) for pair in matched])
     steps_table = pd.DataFrame([{
         "release": step_releases(step, commits), "stack": stack_of(step["env"]),
         "benchmark": changes.SERIES[step["benchmark"]], "case": _label(step),
@@ -321,17 +323,21 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"{report_alarms:.1%} were flagged by the report.", ""]
     if pairs is not None:
         release_day = measured.loc[measured["stack"] == "release-day", "release"].tolist()
-        lines += paired_check(found, case_verdicts(pairs), release_day) + family_check(ordered, pair_families)
+        lines += (["## Checked against the paired history", ""] + paired_check(found, case_verdicts(pairs), release_day)
+                  + paired_check(found, case_verdicts(pairs, adjacent.SAMPLING_KIND), release_day, WALL)
+                  + family_check(ordered, pair_families))
     return "\n".join(lines), steps_table, measured, ordered
 
 
-def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str]) -> list[str]:
-    """The release-day gradient steps found at releases also measured as a pair (paired_steps.case_verdicts), against
-    the pair's verdicts on the same cases: the steps it agrees with, judges the same or the other way, and those it
-    flags alone. `releases`: the release-day releases in order (a step needs changes.MIN_SEGMENT on each side)."""
+def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str],
+                 benchmark: str = GRADIENT) -> list[str]:
+    """The release-day steps of `benchmark` (gradient or sampling time) found at releases also measured as a pair,
+    against the pair's verdicts on the same cases (paired_steps.case_verdicts of its kind): the steps it agrees with,
+    judges the same or the other way, and those it flags alone. `releases`: the release-day releases in order (a step
+    needs changes.MIN_SEGMENT on each side)."""
     if verdicts.empty:
         return []
-    steps = found[found["flagged"] & (found["benchmark"] == GRADIENT) & (found["model"] != FAMILY)
+    steps = found[found["flagged"] & (found["benchmark"] == benchmark) & (found["model"] != FAMILY)
                   & (found["env"].map(stack_of) == "release-day")] if len(found) else found
     here = {(step.before, step.release, step.model, step.backend): step.ratio for step in steps.itertuples()}
     keys = zip(verdicts["before"], verdicts["release"], verdicts["model"], verdicts["backend"])
@@ -356,11 +362,12 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
     totals = table.drop(columns=["releases", "their sizes"]).sum()
     alone = checked[checked["here"].isna() & (checked["verdict"] != "same")]
     sizes = np.abs(np.log(alone["ratio"]))
-    return ["## Checked against the paired history", "",
-            f"{plural(len(table), 'pair')} of neighbouring releases were also measured as duets "
-            f"([paired-history.md](paired-history.md): both releases' processes at once, each in its release-day "
-            f"environment; a case's step flagged from {checked['flagged_from'].median():.1%}, the median over cases "
-            f"and pairs), on the gradient micro-benchmark of the backends they ran. For those cases and releases, the "
+    backends = ", ".join(sorted(set(checked["backend"])))
+    return [f"{changes.SERIES[benchmark].capitalize()}: {plural(len(table), 'pair')} of neighbouring releases were "
+            f"also measured as duets ([paired-history.md](paired-history.md): both releases' processes at once, each "
+            f"in its release-day environment; a case's step flagged from {checked['flagged_from'].median():.1%}, the "
+            f"median over cases and pairs), on the {changes.SERIES[benchmark]} of {backends}. "
+            f"For those cases and releases, the "
             f"steps this page found (release-day stack) against the pairs' verdicts: of {totals['found here']} found "
             f"here, the pairs agree with {totals['the pair agrees']}, judge {totals['the pair: same']} the same and "
             f"{totals['the pair: the other way']} the other way; the pairs flagged "
@@ -372,34 +379,52 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
             to_markdown(table.set_index("releases")), ""]
 
 
-def pair_says(step: pd.Series, families: pd.DataFrame) -> str:
-    """The paired history's verdict on a release-day family gradient step, where that pair was measured; "" else."""
-    if step["model"] != FAMILY or step["benchmark"] != GRADIENT or stack_of(step["env"]) != "release-day":
-        return ""
+PAIR_KINDS = {GRADIENT: adjacent.KIND, WALL: adjacent.SAMPLING_KIND}  # a step's series -> the pair's kind of duet
+
+
+def pair_match(step: pd.Series, families: pd.DataFrame) -> pd.Series | None:
+    """The paired history's family aggregate (paired_steps.family_verdicts) on a release-day family step's releases,
+    family and kind (gradient or sampling time), where that pair measured it; None else."""
+    if step["model"] != FAMILY or step["benchmark"] not in PAIR_KINDS or stack_of(step["env"]) != "release-day":
+        return None
     match = families[(families["before"] == step["before"]) & (families["release"] == step["release"])
-                     & (families["family"] == step["backend"])]
-    if match.empty:
+                     & (families["family"] == step["backend"]) & (families["kind"] == PAIR_KINDS[step["benchmark"]])]
+    return match.iloc[0] if len(match) else None
+
+
+def pair_says(pair: pd.Series | None) -> str:
+    """A pair_match as the pages write it, naming the backends the pair measured (a family step here may hold more)."""
+    if pair is None:
         return ""
-    pair = match.iloc[0]
-    return f"the pair: {pair['verdict']}, x{pair['ratio']:.3f} [{pair['low']:.3f}, {pair['high']:.3f}]"
+    return (f"the pair on {pair['backends']}: {pair['verdict']}, "
+            f"x{pair['ratio']:.3f} [{pair['low']:.3f}, {pair['high']:.3f}]")
 
 
 def family_check(steps: pd.DataFrame, families: pd.DataFrame) -> list[str]:
-    """The family gradient steps found here at paired releases, each with the pair's verdict; and the family
-    aggregates the pairs flag that this page did not."""
-    if families.empty:
+    """The family steps found here at paired releases, each with the pair's verdict; and the family gradient
+    aggregates the pairs flag that this page did not (not their sampling ones: a sampling pair may run fewer backends
+    than the family here holds)."""
+    gradient = families[families["kind"] == adjacent.KIND]
+    if gradient.empty:
         return []
     checked = steps[steps["paired"] != ""] if len(steps) else steps
-    listed = "; ".join(f"{step['backend']} x{step['ratio']:.3f} at {step['before']} -> {step['release']} "
-                       f"({step['paired']})" for _, step in checked.iterrows())
-    here = {(step["before"], step["release"], step["backend"]) for _, step in checked.iterrows()}
-    new_here = np.array([key not in here for key in zip(families["before"], families["release"], families["family"])])
-    alone = families[(families["verdict"] != "same").to_numpy() & new_here]
-    return [f"Family steps (gradient time, release-day stack) found here at releases also measured as a pair, each "
-            f"with the pair's family aggregate (the same estimator: the geometric mean over the family's cases, "
-            f"{TRIM:.0%} off each end): {listed or 'none'}. Of the pairs' {len(families)} family aggregates, "
-            f"{len(alone)} flagged a step that this page did not find"
-            + (f" ({_ratio_range(alone['ratio'])})" if len(alone) else "") + ".", ""]
+
+    def listed(benchmark: str) -> str:
+        return "; ".join(f"{step['backend']} x{step['ratio']:.3f} at {step['before']} -> {step['release']} "
+                         f"({step['paired']})" for _, step in checked[checked["benchmark"] == benchmark].iterrows())
+
+    here = {(step["before"], step["release"], step["backend"])
+            for _, step in checked[checked["benchmark"] == GRADIENT].iterrows()}
+    new_here = np.array([key not in here for key in zip(gradient["before"], gradient["release"], gradient["family"])])
+    alone = gradient[(gradient["verdict"] != "same").to_numpy() & new_here]
+    sampled = families[families["kind"] == adjacent.SAMPLING_KIND]
+    return [f"Family steps (release-day stack) found here at releases also measured as a pair, each with the pair's "
+            f"family aggregate (the same estimator: the geometric mean over the family's cases, {TRIM:.0%} off each "
+            f"end, on the backends the pair ran, which a family here may outnumber). Gradient time: "
+            f"{listed(GRADIENT) or 'none'}. Of the pairs' {len(gradient)} gradient family aggregates, {len(alone)} "
+            f"flagged a step that this page did not find" + (f" ({_ratio_range(alone['ratio'])})" if len(alone) else "")
+            + f". Sampling time ({plural(len(sampled), 'aggregate')} of pairs that also sampled): "
+            f"{listed(WALL) or 'none'}.", ""]
 
 
 def _ratio_range(ratios: pd.Series) -> str:
@@ -428,14 +453,16 @@ def readme_block(measured: pd.DataFrame, steps: pd.DataFrame, machine: str, proj
     if steps.empty:
         return f"{start}\n{held} No step found yet ([{page}]({page}) says what was searched).\n{end}"
     families = steps[steps["model"] == FAMILY]
-    sessions = families["paired"].str.startswith("the pair: same")  # analyse's steps carry pair_says' text
+    sessions = families["pair_verdict"] == "same"
     listed = "; ".join(_family_step(step) for _, step in families[~sessions].iterrows())
     apart = "; ".join(_family_step(step) for _, step in families[sessions].iterrows())
     return (f"{start}\n{held} {plural(len(steps), 'step')} found, {len(families)} of them "
             f"shared by a whole backend family (trimmed geometric mean of its cases, new / old [95 % interval]): "
             f"{listed or 'none'}" + (f"; and {int(sessions.sum())} that the paired history, which measured both "
-                                     f"releases at once, judges the same (the sessions they were measured in "
-                                     f"differed, not the releases): {apart}" if apart else "") + "."
+                                     f"releases at once, judges the same on the backends it ran (the sessions "
+                                     f"they were measured in differed, or a backend it did not run moved): {apart}"
+                                     if apart else "")
+            + "."
             + f" Every step, with the packages that changed, in [{page}]({page}).\n{end}")
 
 

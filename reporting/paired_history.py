@@ -16,7 +16,7 @@ import pandas as pd
 
 from reporting import adjacent, compare, findings, pages
 from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
-from reporting.paired_steps import pair_folders, review_pairs_of
+from reporting.paired_steps import family_backends, pair_folders, review_pairs_of
 from reporting.results import GRADIENT, WALL
 
 HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # the history's benchmark of each kind
@@ -145,7 +145,7 @@ def step_rows(releases: tuple[str, str], review: compare.PairedReview, history: 
     speed = review.speed
     unpaired = [unpaired_ratio(history, releases, kind, speed[(speed["family"] == family) & (speed["kind"] == kind)])
                 for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]
-    return judged_families(review).assign(unpaired=unpaired)
+    return judged_families(review).assign(unpaired=unpaired, backends=family_backends(review))
 
 
 def judged_families(review: compare.PairedReview) -> pd.DataFrame:
@@ -226,7 +226,8 @@ def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
 
 def family_table(rows: pd.DataFrame) -> str:
     """The judged family aggregates; with the unpaired ratio where `rows` has it (the pairs of releases)."""
-    columns = {"family": "family", "kind": "kind", "cases": "cases", "interval": "paired ratio [95 %]",
+    columns = {"family": "family", "kind": "kind", **({"backends": "backends"} if "backends" in rows.columns else {}),
+               "cases": "cases", "interval": "paired ratio [95 %]",
                "verdict": "verdict", "flagged_from": "flagged from",
                **({"unpaired": "unpaired"} if "unpaired" in rows.columns else {})}
     shown = rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])[list(columns)]
@@ -284,8 +285,11 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> 
                       for row in flagged.itertuples()) or "none"
     small = int((rows["flagged_from"] <= 0.10).sum())
     found, tried = tally(injected)
-    return [f"{pairs} pairs measured, {len(rows)} family aggregates judged. Flagged: {steps}. A 10 % step would be "
-            f"flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
+    kinds = "; ".join(f"{kind}: {len(group)} at {findings.plural(len(set(group['step'])), 'pair')}, on "
+                      f"{', '.join(sorted({b for names in group['backends'] for b in names.split(', ')}))}"
+                      for kind, group in rows.groupby("kind"))
+    return [f"{pairs} pairs measured, {len(rows)} family aggregates judged ({kinds}). Flagged: {steps}. A 10 % step "
+            f"would be flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
             f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
             f"one pair at a time), it was flagged as slower in {found} of {tried} tries.", ""]
 

@@ -1,6 +1,6 @@
 """The paired history's pairs of neighbouring releases (scripts/paired_history.py) read as review pairs, and each
-pair's verdict on every gradient case and backend family: what the pages that measure releases another way are checked
-against."""
+pair's verdict on every case and backend family it measured, gradient and sampling time: what the pages that measure
+releases another way are checked against."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 from reporting import adjacent, compare
 
 CASE_COLUMNS = ["before", "release", "model", "backend", "ratio", "low", "high", "verdict", "flagged_from"]
-FAMILY_COLUMNS = ["before", "release", "family", "ratio", "low", "high", "verdict"]
+FAMILY_COLUMNS = ["before", "release", "family", "kind", "backends", "ratio", "low", "high", "verdict"]
 
 
 def pair_folders(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
@@ -34,17 +34,26 @@ def judged_pairs(results: Path) -> list[tuple[str, str, compare.PairedReview]]:
     return judged
 
 
-def case_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
-    """Per pair `judged` (judged_pairs) and gradient case: the later release over the earlier, its 95 % interval, the
-    review's verdict (false discoveries controlled within the pair) and the smallest change it could have flagged."""
-    found = [review.speed[review.speed["kind"] == adjacent.KIND].assign(before=before, release=release)[CASE_COLUMNS]
+def case_verdicts(judged: list[tuple[str, str, compare.PairedReview]], kind: str = adjacent.KIND) -> pd.DataFrame:
+    """Per pair `judged` (judged_pairs) and case of `kind` (adjacent.KIND: gradient, adjacent.SAMPLING_KIND): the
+    later release over the earlier, its 95 % interval, the review's verdict (false discoveries controlled within the
+    pair) and the smallest change it could have flagged."""
+    found = [review.speed[review.speed["kind"] == kind].assign(before=before, release=release)[CASE_COLUMNS]
              for before, release, review in judged]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=CASE_COLUMNS)
 
 
 def family_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
-    """Per pair `judged` (judged_pairs) and backend family: its gradient aggregate (the review's: the geometric mean
-    over the family's cases, trimmed), the later release over the earlier, its 95 % interval and verdict."""
-    found = [review.aggregates[review.aggregates["kind"] == adjacent.KIND].assign(before=before, release=release)
-             [FAMILY_COLUMNS] for before, release, review in judged]
+    """Per pair `judged` (judged_pairs), backend family and kind (gradient, sampling): its aggregate (the review's: the
+    geometric mean over the family's cases, trimmed), the later release over the earlier, its 95 % interval, verdict
+    and the backends the pair measured in it."""
+    found = [review.aggregates.assign(before=before, release=release, backends=family_backends(review))[FAMILY_COLUMNS]
+             for before, release, review in judged]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FAMILY_COLUMNS)
+
+
+def family_backends(review: compare.PairedReview) -> list[str]:
+    """Per family aggregate of `review` (its rows' order): the backends of its cases, "pymc, pymc-numba"."""
+    speed = review.speed
+    return [", ".join(sorted(set(speed.loc[(speed["family"] == family) & (speed["kind"] == kind), "backend"])))
+            for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]

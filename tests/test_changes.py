@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reporting import changes, findings
+from reporting import adjacent, changes, findings
 
 ROOT = Path(__file__).resolve().parent.parent
 RELEASES = [f"5.{minor}.0" for minor in range(13, 29)] + ["6.0.0", "6.1.0", "6.2.0", "6.3.0", "6.4.0"]
@@ -237,26 +237,42 @@ def test_the_steps_found_at_releases_measured_as_pairs_are_checked_against_the_p
     near_end = findings.paired_check(found, verdicts, ["5.17.0", "5.18.0", "5.19.0"])
     assert "5.18.0 -> 5.19.0 (no step can be placed here)" in "\n".join(near_end)
     assert findings.paired_check(found, verdicts.iloc[:0], ["5.18.0"]) == []
+    sampled = found.assign(benchmark=findings.WALL).iloc[:1]  # the pair's sampling verdicts check sampling steps only
+    both = pd.concat([found, sampled.assign(ratio=0.6)], ignore_index=True)
+    sampling = "\n".join(findings.paired_check(both, verdicts.iloc[:1], ["5.16.0", "5.17.0", "5.18.0", "5.19.0",
+                                                                          "5.20.0", "5.21.0"], findings.WALL))
+    assert sampling.startswith("Sampling time: 1 pair of neighbouring releases") and "sampling time of pymc." in sampling
+    assert "of 1 found here, the pairs agree with 1, judge 0 the same and 0 the other way" in sampling
 
 
 def test_a_family_step_found_at_a_paired_release_carries_the_pairs_family_verdict():
     step = {"flagged": True, "benchmark": findings.GRADIENT, "env": "conda-py3.12-PMB_STACKrelease-day",
             "before": "5.15.0", "release": "5.16.0", "model": findings.FAMILY, "low": 1.06, "high": 1.28}
     steps = pd.DataFrame([{**step, "backend": "pymc-*", "ratio": 1.168},
-                          {**step, "backend": "numpyro*", "ratio": 1.3, "benchmark": findings.WALL},  # sampling: none
+                          {**step, "backend": "numpyro*", "ratio": 1.3, "benchmark": findings.WALL},  # not sampled
+                          {**step, "backend": "pymc-*", "ratio": 0.7, "benchmark": findings.WALL},
                           {**step, "backend": "nutpie-*", "ratio": 0.9, "before": "6.0.0", "release": "6.0.1"}])
-    pair = {"before": "5.15.0", "release": "5.16.0", "low": 0.99, "high": 1.01}
-    families = pd.DataFrame([{**pair, "family": "pymc-*", "ratio": 1.001, "verdict": "same"},
-                             {**pair, "family": "numpyro*", "ratio": 1.022, "verdict": "slower"}])
-    steps = steps.assign(paired=[findings.pair_says(row, families) for _, row in steps.iterrows()])
-    assert list(steps["paired"]) == ["the pair: same, x1.001 [0.990, 1.010]", "", ""]
+    pair = {"before": "5.15.0", "release": "5.16.0", "low": 0.99, "high": 1.01, "kind": adjacent.KIND}
+    families = pd.DataFrame([{**pair, "family": "pymc-*", "backends": "pymc, pymc-numba", "ratio": 1.001,
+                              "verdict": "same"},
+                             {**pair, "family": "numpyro*", "backends": "numpyro", "ratio": 1.022, "verdict": "slower"},
+                             {**pair, "family": "pymc-*", "backends": "pymc", "ratio": 0.8, "low": 0.78, "high": 0.82,
+                              "verdict": "faster", "kind": adjacent.SAMPLING_KIND}])
+    matched = [findings.pair_match(row, families) for _, row in steps.iterrows()]
+    steps = steps.assign(pair_verdict=[pair["verdict"] if pair is not None else "" for pair in matched],
+                         paired=[findings.pair_says(pair) for pair in matched])
+    assert list(steps["paired"]) == ["the pair on pymc, pymc-numba: same, x1.001 [0.990, 1.010]", "",
+                                     "the pair on pymc: faster, x0.800 [0.780, 0.820]", ""]
     text = "\n".join(findings.family_check(steps, families))
-    assert "pymc-* x1.168 at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010])" in text
-    assert "Of the pairs' 2 family aggregates, 1 flagged a step that this page did not find (x1.022 to x1.022)" in text
+    assert "pymc-* x1.168 at 5.15.0 -> 5.16.0 (the pair on pymc, pymc-numba: same, x1.001 [0.990, 1.010])" in text
+    assert "Of the pairs' 2 gradient family aggregates, 1 flagged a step that this page did not find (x1.022" in text
+    assert ("Sampling time (1 aggregate of pairs that also sampled): pymc-* x0.700 at 5.15.0 -> 5.16.0 (the pair on "
+            "pymc: faster, x0.800 [0.780, 0.820])") in text
     measured = pd.DataFrame({"stack": ["release-day"], "release": ["5.16.0"]})
     block = findings.readme_block(measured, steps, "host")
     listed, judged_same = block.split("; and ")
     assert "1.168" not in listed and "numpyro* sampling time x1.300" in listed and "nutpie-* gradient time x0.900" in listed
+    assert "pymc-* sampling time x0.700 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair on pymc: faster" in listed
     assert judged_same.startswith("1 that the paired history, which measured both releases at once, judges the same")
-    assert "pymc-* gradient time x1.168 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair: same, x1.001 [0.990, 1.010])." \
-        in judged_same
+    assert ("pymc-* gradient time x1.168 [1.060, 1.280] at 5.15.0 -> 5.16.0 (the pair on pymc, pymc-numba: same, "
+            "x1.001 [0.990, 1.010]).") in judged_same

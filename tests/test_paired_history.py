@@ -119,12 +119,14 @@ def test_the_page_gives_each_step_its_interval_verdict_moved_dependencies_and_th
     assert "discrete_mixture" not in later  # skipped on both by design
     row = next(line for line in later.splitlines() if line.startswith("| pymc-*"))
     assert "faster" in row and row.rstrip(" |").endswith(" 0.400")  # unpaired: 0.8e-5 / 2e-5
-    ratio, low, high = (float(x) for x in row.split("|")[4].replace("[", "").replace("]", "").replace(",", "").split())
+    assert row.split("|")[3].strip() == "pymc, pymc-numba"  # the backends the pair ran in the family
+    ratio, low, high = (float(x) for x in row.split("|")[5].replace("[", "").replace("]", "").replace(",", "").split())
     assert low < ratio < high and abs(ratio - 0.5) < 0.02
     earlier = page[:page.index("## 5.18.0 -> 5.19.0")]
     assert "same" in next(line for line in earlier.splitlines() if line.startswith("| pymc-*"))
     # a 10 % step added where the family held still (5.17.0 -> 5.18.0) is found; where it moved, not tried
     assert "flagged as slower in 1 of 1 tries" in page
+    assert "family aggregates judged (gradient: 2 at 2 pairs, on pymc, pymc-numba)" in page
 
 
 def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):

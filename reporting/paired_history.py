@@ -70,11 +70,11 @@ def versions_changed(files: list[tuple[str, dict]]) -> str:
     return ", ".join(moved) or "none of " + ", ".join(SHOWN_VERSIONS)
 
 
-def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], kind: str, members: pd.DataFrame) -> float:
-    """The release-day history's ratio head/base for the cases of a family aggregate, taken over them as the aggregate
-    takes each round (the geometric mean, paired.TRIM of the cases off each end), where the history has both releases
-    of every case; NaN otherwise."""
-    rows = history[(history["benchmark"] == HISTORY_BENCHMARK[kind]) & history["release"].isin(releases)]
+def unpaired_ratio(history: pd.DataFrame, releases: tuple[str, str], benchmark: str, members: pd.DataFrame) -> float:
+    """The release-day history's ratio head/base of `benchmark` for the cases of a family aggregate, taken over them
+    as the aggregate takes each round (the geometric mean, paired.TRIM of the cases off each end), where the history
+    has both releases of every case; NaN otherwise."""
+    rows = history[(history["benchmark"] == benchmark) & history["release"].isin(releases)]
     values = rows.pivot_table(index=["model", "backend"], columns="release", values="value", aggfunc="median")
     wanted = pd.MultiIndex.from_frame(members[["model", "backend"]])
     values = values.reindex(index=wanted, columns=list(releases))
@@ -141,11 +141,18 @@ def not_judged(files: list[tuple[str, dict]], releases: tuple[str, str]) -> list
 
 
 def step_rows(releases: tuple[str, str], review: compare.PairedReview, history: pd.DataFrame) -> pd.DataFrame:
-    """Per family and kind of one pair: the judged aggregate, and the history's unpaired ratio."""
+    """Per family and kind of one pair: the judged aggregate, the history's unpaired ratio and, for the sampling
+    time, the history's ratio of the runs' gradient evaluations (tuning included) on the same cases: of a sampling
+    step, the part that more or fewer evaluations explain."""
     speed = review.speed
-    unpaired = [unpaired_ratio(history, releases, kind, speed[(speed["family"] == family) & (speed["kind"] == kind)])
-                for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]
-    return judged_families(review).assign(unpaired=unpaired, backends=family_backends(review))
+    members = [speed[(speed["family"] == family) & (speed["kind"] == kind)]
+               for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]
+    kinds = list(zip(review.aggregates["kind"], members))
+    return judged_families(review).assign(
+        unpaired=[unpaired_ratio(history, releases, HISTORY_BENCHMARK[kind], cases) for kind, cases in kinds],
+        evaluations=[unpaired_ratio(history, releases, compare.GRAD_EVALS_TOTAL, cases)
+                     if kind == adjacent.SAMPLING_KIND else np.nan for kind, cases in kinds],
+        backends=family_backends(review))
 
 
 def judged_families(review: compare.PairedReview) -> pd.DataFrame:
@@ -182,7 +189,10 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
              f"{TRIM:.0%} of them off each end (round by round, as the review's family aggregates), "
              "with its 95 % interval from the rounds and the review's verdict (false discoveries controlled within a "
              "pair). \"Unpaired\" is the same ratio from the release-day history (docs/findings.md), whose releases "
-             "were measured in sessions of their own.", ""]
+             "were measured in sessions of their own; \"gradient evaluations\", beside a sampling time, is that "
+             "history's ratio of the runs' gradient evaluations (tuning included) on the same cases: the part of a "
+             "sampling step that more or fewer evaluations explain, the rest being the time per evaluation (the "
+             "pair's gradient row) and the sampler's own work.", ""]
     sections, judged, injected = [], [], []
     for folder, files in pairs:
         releases = tuple(folder.name.split(".."))
@@ -225,16 +235,19 @@ def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.Pair
 
 
 def family_table(rows: pd.DataFrame) -> str:
-    """The judged family aggregates; with the unpaired ratio where `rows` has it (the pairs of releases)."""
+    """The judged family aggregates; with the unpaired ratio where `rows` has it (the pairs of releases), and the
+    gradient evaluations' where a row has them (the sampling time's)."""
+    history = {"unpaired": "unpaired", "evaluations": "gradient evaluations"}
     columns = {"family": "family", "kind": "kind", **({"backends": "backends"} if "backends" in rows.columns else {}),
                "cases": "cases", "interval": "paired ratio [95 %]",
                "verdict": "verdict", "flagged_from": "flagged from",
-               **({"unpaired": "unpaired"} if "unpaired" in rows.columns else {})}
+               **{name: header for name, header in history.items()
+                  if name in rows.columns and (name == "unpaired" or rows[name].notna().any())}}
     shown = rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])[list(columns)]
-    as_text = False
-    if "unpaired" in columns:  # as the paired ratio is shown, 1.000 and not 1: tabulate would read the text as a number
-        shown["unpaired"] = [f"{value:.3f}" if value == value else "-" for value in shown["unpaired"]]
-        as_text = [list(columns).index("unpaired")]
+    as_text = []
+    for name in history.keys() & columns.keys():  # 1.000 and not 1, as the paired ratio: tabulate would read a number
+        shown[name] = [f"{value:.3f}" if value == value else "-" for value in shown[name]]
+        as_text.append(list(columns).index(name))
     return shown.rename(columns=columns).to_markdown(index=False, floatfmt=".3g", disable_numparse=as_text)
 
 

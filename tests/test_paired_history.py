@@ -9,7 +9,7 @@ import asv_runs
 import numpy as np
 import pandas as pd
 
-from reporting import adjacent, paired_history
+from reporting import adjacent, compare, paired_history
 from reporting.results import GRADIENT
 
 ROOT = asv_runs.ROOT
@@ -81,14 +81,15 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     assert json.loads((out / "6.3.2..6.4.0" / adjacent.FILE).read_text()) == measured
 
 
-def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False, ended=None):
-    """A pair's gradient file: pymc and pymc-numba over two cases, the head `step` times the base; a canary."""
+def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False, ended=None, metric="gradient",
+               backends=("pymc", "pymc-numba")):
+    """A pair's gradient (or sampling) file: `backends` over two cases, the head `step` times the base; a canary."""
     rng = np.random.default_rng(seed)
     commits = ["b" * 40, "h" * 40]
     samples = {backend: {case: {commits[0]: list(1e-5 * np.exp(rng.normal(0, 0.01, rounds))),
                                 commits[1]: list(step * 1e-5 * np.exp(rng.normal(0, 0.01, rounds)))}
                          for case in ("eight_schools_noncentered", "radon_hierarchical")}
-               for backend in ("pymc", "pymc-numba")}
+               for backend in backends}
     for by_case in samples.values():
         by_case[adjacent.CANARY_CASE] = {commit: list(2.5e-3 * np.exp(rng.normal(0, 0.01, rounds))) for commit in commits}
     versions = {commits[0]: {"pymc": "5.18.0", "resolved": {"pytensor": "2.25.5", "numba": "0.60.0"}},
@@ -97,18 +98,23 @@ def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False, ended=None):
     skipped = {"gp_latent-50 / pymc-numba": {commits[0]: "failed: RuntimeError gradients differ"},
                "gp_latent-50 / nutpie-numba": dict.fromkeys(commits, "failed: RuntimeError nutpie's differ"),
                "discrete_mixture / numpyro": dict.fromkeys(commits, "skipped: discrete variables")}
-    (folder / adjacent.FILE).write_text(json.dumps({"metric": "gradient", "commits": commits, "samples": samples,
-                                                    "skipped": skipped, "mode": "duet", "versions": versions,
-                                                    **({"rounds_ended": ended} if ended else {})}))
+    name = {"gradient": adjacent.FILE, "sampling": adjacent.SAMPLING_FILE}[metric]
+    (folder / name).write_text(json.dumps({"metric": metric, "commits": commits, "samples": samples,
+                                           "skipped": skipped, "mode": "duet", "versions": versions,
+                                           **({"rounds_ended": ended} if ended else {})}))
 
 
 def test_the_page_gives_each_step_its_interval_verdict_moved_dependencies_and_the_unpaired_ratio(tmp_path):
     _pair_file(tmp_path / "5.18.0..5.19.0", step=0.5)
+    _pair_file(tmp_path / "5.18.0..5.19.0", step=0.6, metric="sampling", backends=("pymc",), exist_ok=True)
     _pair_file(tmp_path / "5.17.0..5.18.0", step=1.0, seed=4)
+    cases = ("eight_schools_noncentered", "radon_hierarchical")
     history = pd.DataFrame([{"benchmark": GRADIENT, "model": case, "backend": backend, "release": release,
-                             "value": value} for case in ("eight_schools_noncentered", "radon_hierarchical")
-                            for backend in ("pymc", "pymc-numba")
-                            for release, value in (("5.17.0", 2e-5), ("5.18.0", 2e-5), ("5.19.0", 0.8e-5))])
+                             "value": value} for case in cases for backend in ("pymc", "pymc-numba")
+                            for release, value in (("5.17.0", 2e-5), ("5.18.0", 2e-5), ("5.19.0", 0.8e-5))]
+                           + [{"benchmark": compare.GRAD_EVALS_TOTAL, "model": case, "backend": "pymc",
+                               "release": release, "value": value}
+                              for case in cases for release, value in (("5.18.0", 1000), ("5.19.0", 900))])
     page = paired_history.render(tmp_path, history, MACHINE).markdown
     assert page.index("## 5.17.0 -> 5.18.0") < page.index("## 5.18.0 -> 5.19.0")  # release order, not the folders'
     later = page[page.index("## 5.18.0 -> 5.19.0"):]
@@ -117,16 +123,20 @@ def test_the_page_gives_each_step_its_interval_verdict_moved_dependencies_and_th
             in later)
     assert f"- {adjacent.KIND}: gp_latent-50 / nutpie-numba failed on both (RuntimeError nutpie's differ)" in later
     assert "discrete_mixture" not in later  # skipped on both by design
-    row = next(line for line in later.splitlines() if line.startswith("| pymc-*"))
-    assert "faster" in row and row.rstrip(" |").endswith(" 0.400")  # unpaired: 0.8e-5 / 2e-5
-    assert row.split("|")[3].strip() == "pymc, pymc-numba"  # the backends the pair ran in the family
-    ratio, low, high = (float(x) for x in row.split("|")[5].replace("[", "").replace("]", "").replace(",", "").split())
+    rows = {cells[2]: cells for cells in ([cell.strip() for cell in line.split("|")] for line in later.splitlines()
+                                          if line.startswith("| pymc-*"))}
+    # family, kind, backends the pair ran, cases, interval, verdict, flagged from, unpaired, gradient evaluations
+    gradient, sampling = rows["gradient"], rows["sampling"]
+    assert gradient[3] == "pymc, pymc-numba" and gradient[6] == "faster" and gradient[8:10] == ["0.400", "-"]
+    assert sampling[3] == "pymc" and sampling[8:10] == ["-", "0.900"]  # no unpaired sampling time; evaluations 900/1000
+    ratio, low, high = (float(x) for x in gradient[5].replace("[", "").replace("]", "").replace(",", "").split())
     assert low < ratio < high and abs(ratio - 0.5) < 0.02
     earlier = page[:page.index("## 5.18.0 -> 5.19.0")]
     assert "same" in next(line for line in earlier.splitlines() if line.startswith("| pymc-*"))
     # a 10 % step added where the family held still (5.17.0 -> 5.18.0) is found; where it moved, not tried
     assert "flagged as slower in 1 of 1 tries" in page
-    assert "family aggregates judged (gradient: 2 at 2 pairs, on pymc, pymc-numba)" in page
+    assert ("family aggregates judged (gradient: 2 at 2 pairs, on pymc, pymc-numba; sampling: 1 at 1 pair, on pymc)"
+            in page)
 
 
 def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):

@@ -20,6 +20,7 @@ from reporting.paired_steps import family_backends, pair_folders, review_pairs_o
 from reporting.results import GRADIENT, WALL
 
 HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # the history's benchmark of each kind
+KIND_NAMES = {adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"}  # as the page names each kind
 INJECTED_STEP = 1.10  # the step the page checks it would find at every pair (issue 23: a 10 % step, named)
 SHOWN_VERSIONS = ["pytensor", "numpy", "scipy", "numba", "nutpie", "jax", "numpyro", "blackjax"]
 
@@ -102,12 +103,16 @@ def other_runs(folder: Path) -> list[str]:
 
 
 def injected_steps_found(pairs: pd.DataFrame, review: compare.PairedReview,
-                         factor: float = INJECTED_STEP) -> tuple[int, int]:
-    """Of the pair's family aggregates judged the same, how many the review flags as slower once `factor` is added to
-    the head's judged rounds of that family's cases of that kind (one aggregate at a time, everything else as measured,
-    the canary untouched), of how many tried. (Where a family moved at the pair, the step added would only make it
-    move more or less.)"""
-    same = review.aggregates[review.aggregates["verdict"] == "same"]
+                         factor: float = INJECTED_STEP) -> dict[str, tuple[int, int]]:
+    """Per kind (KIND_NAMES): of the pair's family aggregates judged the same, how many the review flags as slower
+    once `factor` is added to the head's judged rounds of that family's cases of that kind (one aggregate at a time,
+    everything else as measured, the canary untouched), of how many tried. (Where a family moved at the pair, the step
+    added would only make it move more or less.)"""
+    return {name: _injected_found(pairs, review, factor, kind) for kind, name in KIND_NAMES.items()}
+
+
+def _injected_found(pairs: pd.DataFrame, review: compare.PairedReview, factor: float, kind: str) -> tuple[int, int]:
+    same = review.aggregates[(review.aggregates["verdict"] == "same") & (review.aggregates["kind"] == kind)]
     kinds, families = pairs["benchmark"].map(compare.PAIRED_KINDS), pairs["backend"].map(family_of)
     found = 0
     for family, kind in zip(same["family"], same["kind"]):
@@ -159,7 +164,7 @@ def judged_families(review: compare.PairedReview) -> pd.DataFrame:
     """The pair's judged family aggregates, with their interval as text and their kind's short name."""
     rows = review.aggregates
     return rows.assign(interval=[compare.ratio_text(r, lo, hi) for r, lo, hi in zip(rows["ratio"], rows["low"], rows["high"])],
-                       kind=rows["kind"].map({adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"}))
+                       kind=rows["kind"].map(KIND_NAMES))
 
 
 def release_day_history(results: Path, replicates: Path, tags_file: Path, machine: str) -> pd.DataFrame:
@@ -259,7 +264,7 @@ def aa_summary(runs: list[AARun]) -> list[str]:
         return []
     tries = {factor: tally([injected_steps_found(run.pairs, run.review, factor) for run in judged])
              for factor in (1.05, INJECTED_STEP)}
-    found = ", ".join(f"{factor - 1:.0%} in {hits} of {tried}" for factor, (hits, tried) in tries.items())
+    found = ", ".join(f"{factor - 1:.0%} in {found_text(totals)}" for factor, totals in tries.items())
     speed = pd.concat([run.review.speed for run in judged], ignore_index=True)
     aggregates = pd.concat([run.review.aggregates for run in judged], ignore_index=True)
     cases, families = (int((table["verdict"] != "same").sum()) for table in (speed, aggregates))
@@ -283,9 +288,17 @@ def aa_section(run: AARun) -> list[str]:
     return [*lines, *notes, family_table(judged_families(run.review)), ""]
 
 
-def tally(counts: list[tuple[int, int]]) -> tuple[int, int]:
-    """Injected steps found and tried (injected_steps_found's counts), summed."""
-    return sum(found for found, _ in counts), sum(tried for _, tried in counts)
+def tally(counts: list[dict[str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
+    """Per kind, injected steps found and tried (injected_steps_found's counts), summed."""
+    return {name: (sum(count[name][0] for count in counts), sum(count[name][1] for count in counts))
+            for name in KIND_NAMES.values()}
+
+
+def found_text(totals: dict[str, tuple[int, int]], unit: str = "") -> str:
+    """A tally as the page says it: "39 of 40 tries (gradient 39 of 39, sampling 0 of 1)", the kinds tried."""
+    found, tried = (sum(count[i] for count in totals.values()) for i in (0, 1))
+    kinds = [f"{name} {hits} of {tries}" for name, (hits, tries) in totals.items() if tries]
+    return f"{found} of {tried}{unit}" + (f" ({', '.join(kinds)})" if len(kinds) > 1 else "")
 
 
 def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> list[str]:
@@ -297,14 +310,13 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> 
     steps = "; ".join(f"{row.family} {row.kind} x{row.ratio:.3f} [{row.low:.3f}, {row.high:.3f}] at {row.step}"
                       for row in flagged.itertuples()) or "none"
     small = int((rows["flagged_from"] <= 0.10).sum())
-    found, tried = tally(injected)
     kinds = "; ".join(f"{kind}: {len(group)} at {findings.plural(len(set(group['step'])), 'pair')}, on "
                       f"{', '.join(sorted({b for names in group['backends'] for b in names.split(', ')}))}"
                       for kind, group in rows.groupby("kind"))
     return [f"{pairs} pairs measured, {len(rows)} family aggregates judged ({kinds}). Flagged: {steps}. A 10 % step "
             f"would be flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
             f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
-            f"one pair at a time), it was flagged as slower in {found} of {tried} tries.", ""]
+            f"one pair at a time), it was flagged as slower in {found_text(tally(injected), ' tries')}.", ""]
 
 
 def _when(measured: dict) -> str:

@@ -165,6 +165,15 @@ def test_the_aa_pair_counts_its_verdicts_as_false_alarms(tmp_path):
     assert "4 of 8 cases and 1 of 2 family aggregates flagged" in paired_history.render(tmp_path, empty, MACHINE).markdown
 
 
+def test_the_steps_added_to_the_aa_pair_are_counted_per_kind(tmp_path):
+    _pair_file(tmp_path / "aa", step=1.0, seed=5)
+    _pair_file(tmp_path / "aa", step=1.0, seed=7, metric="sampling", backends=("pymc",), exist_ok=True)
+    empty = pd.DataFrame(columns=["benchmark", "model", "backend", "release", "value"])
+    page = paired_history.render(tmp_path, empty, MACHINE).markdown
+    assert ("flagged as slower: 5% in 2 of 2 (gradient 1 of 1, sampling 1 of 1), 10% in 2 of 2 (gradient 1 of 1, "
+            "sampling 1 of 1).") in page
+
+
 def test_the_committed_page_is_current():
     history = paired_history.release_day_history(ROOT / "results", ROOT / "results-replicate",
                                                  ROOT / "history-tags" / "pymc-mirror.json", MACHINE)

@@ -26,7 +26,7 @@ import pandas as pd
 from reporting import adjacent, changes
 from reporting.pages import update_block
 from reporting.paired import TRIM
-from reporting.paired_steps import FAMILY_COLUMNS, case_verdicts, family_verdicts, judged_pairs
+from reporting.paired_steps import FAMILY_COLUMNS, HISTORY_BENCHMARK, case_verdicts, family_verdicts, judged_pairs
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
@@ -379,7 +379,7 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
             to_markdown(table.set_index("releases")), ""]
 
 
-PAIR_KINDS = {GRADIENT: adjacent.KIND, WALL: adjacent.SAMPLING_KIND}  # a step's series -> the pair's kind of duet
+PAIR_KINDS = {benchmark: kind for kind, benchmark in HISTORY_BENCHMARK.items()}  # a step's series -> a pair's kind
 
 
 def pair_match(step: pd.Series, families: pd.DataFrame) -> pd.Series | None:
@@ -396,7 +396,7 @@ def pair_says(pair: pd.Series | None) -> str:
     """A pair_match as the pages write it, naming the backends the pair measured (a family step here may hold more)."""
     if pair is None:
         return ""
-    return (f"the pair on {pair['backends']}: {pair['verdict']}, "
+    return (f"the pair on {', '.join(pair['backends'])}: {pair['verdict']}, "
             f"x{pair['ratio']:.3f} [{pair['low']:.3f}, {pair['high']:.3f}]")
 
 

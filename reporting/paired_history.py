@@ -16,10 +16,8 @@ import pandas as pd
 
 from reporting import adjacent, compare, findings, pages
 from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
-from reporting.paired_steps import family_backends, pair_folders, review_pairs_of
-from reporting.results import GRADIENT, WALL
+from reporting.paired_steps import HISTORY_BENCHMARK, backends_of, family_cases, pair_folders, review_pairs_of
 
-HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # the history's benchmark of each kind
 KIND_NAMES = {adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"}  # as the page names each kind
 INJECTED_STEP = 1.10  # the step the page checks it would find at every pair (issue 23: a 10 % step, named)
 SHOWN_VERSIONS = ["pytensor", "numpy", "scipy", "numba", "nutpie", "jax", "numpyro", "blackjax"]
@@ -149,15 +147,13 @@ def step_rows(releases: tuple[str, str], review: compare.PairedReview, history: 
     """Per family and kind of one pair: the judged aggregate, the history's unpaired ratio and, for the sampling
     time, the history's ratio of the runs' gradient evaluations (tuning included) on the same cases: of a sampling
     step, the part that more or fewer evaluations explain."""
-    speed = review.speed
-    members = [speed[(speed["family"] == family) & (speed["kind"] == kind)]
-               for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]
+    members = family_cases(review)
     kinds = list(zip(review.aggregates["kind"], members))
     return judged_families(review).assign(
         unpaired=[unpaired_ratio(history, releases, HISTORY_BENCHMARK[kind], cases) for kind, cases in kinds],
         evaluations=[unpaired_ratio(history, releases, compare.GRAD_EVALS_TOTAL, cases)
                      if kind == adjacent.SAMPLING_KIND else np.nan for kind, cases in kinds],
-        backends=family_backends(review))
+        backends=[backends_of(cases) for cases in members])
 
 
 def judged_families(review: compare.PairedReview) -> pd.DataFrame:
@@ -249,6 +245,8 @@ def family_table(rows: pd.DataFrame) -> str:
                **{name: header for name, header in history.items()
                   if name in rows.columns and (name == "unpaired" or rows[name].notna().any())}}
     shown = rows.assign(flagged_from=[f"{value:.1%}" for value in rows["flagged_from"]])[list(columns)]
+    if "backends" in columns:
+        shown["backends"] = shown["backends"].map(", ".join)
     as_text = []
     for name in history.keys() & columns.keys():  # 1.000 and not 1, as the paired ratio: tabulate would read a number
         shown[name] = [f"{value:.3f}" if value == value else "-" for value in shown[name]]
@@ -301,7 +299,7 @@ def found_text(totals: dict[str, tuple[int, int]], unit: str = "") -> str:
     return f"{found} of {tried}{unit}" + (f" ({', '.join(kinds)})" if len(kinds) > 1 else "")
 
 
-def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> list[str]:
+def summary(rows: pd.DataFrame, pairs: int, injected: list[dict[str, tuple[int, int]]]) -> list[str]:
     """The pairs' family verdicts in a few lines: the steps flagged, how many aggregates could flag a 10 % step, and
     (`injected`: injected_steps_found per pair) how many such steps, added, they flagged."""
     if rows.empty:
@@ -311,7 +309,7 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[tuple[int, int]]) -> 
                       for row in flagged.itertuples()) or "none"
     small = int((rows["flagged_from"] <= 0.10).sum())
     kinds = "; ".join(f"{kind}: {len(group)} at {findings.plural(len(set(group['step'])), 'pair')}, on "
-                      f"{', '.join(sorted({b for names in group['backends'] for b in names.split(', ')}))}"
+                      f"{', '.join(sorted(set().union(*group['backends'])))}"
                       for kind, group in rows.groupby("kind"))
     return [f"{pairs} pairs measured, {len(rows)} family aggregates judged ({kinds}). Flagged: {steps}. A 10 % step "
             f"would be flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from reporting import adjacent, compare
+from reporting.results import GRADIENT, WALL
 
+HISTORY_BENCHMARK = {adjacent.KIND: GRADIENT, adjacent.SAMPLING_KIND: WALL}  # a pair's kind -> the history's benchmark
 CASE_COLUMNS = ["before", "release", "model", "backend", "ratio", "low", "high", "verdict", "flagged_from"]
 FAMILY_COLUMNS = ["before", "release", "family", "kind", "backends", "ratio", "low", "high", "verdict"]
 
@@ -46,14 +48,20 @@ def case_verdicts(judged: list[tuple[str, str, compare.PairedReview]], kind: str
 def family_verdicts(judged: list[tuple[str, str, compare.PairedReview]]) -> pd.DataFrame:
     """Per pair `judged` (judged_pairs), backend family and kind (gradient, sampling): its aggregate (the review's: the
     geometric mean over the family's cases, trimmed), the later release over the earlier, its 95 % interval, verdict
-    and the backends the pair measured in it."""
-    found = [review.aggregates.assign(before=before, release=release, backends=family_backends(review))[FAMILY_COLUMNS]
+    and the backends the pair measured in it (a tuple)."""
+    found = [review.aggregates.assign(before=before, release=release,
+                                      backends=[backends_of(cases) for cases in family_cases(review)])[FAMILY_COLUMNS]
              for before, release, review in judged]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FAMILY_COLUMNS)
 
 
-def family_backends(review: compare.PairedReview) -> list[str]:
-    """Per family aggregate of `review` (its rows' order): the backends of its cases, "pymc, pymc-numba"."""
+def family_cases(review: compare.PairedReview) -> list[pd.DataFrame]:
+    """Per family aggregate of `review` (its rows' order): its cases' rows of review.speed."""
     speed = review.speed
-    return [", ".join(sorted(set(speed.loc[(speed["family"] == family) & (speed["kind"] == kind), "backend"])))
+    return [speed[(speed["family"] == family) & (speed["kind"] == kind)]
             for family, kind in zip(review.aggregates["family"], review.aggregates["kind"])]
+
+
+def backends_of(cases: pd.DataFrame) -> tuple[str, ...]:
+    """The backends of a family aggregate's cases (family_cases), sorted."""
+    return tuple(sorted(set(cases["backend"])))

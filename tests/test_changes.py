@@ -253,10 +253,10 @@ def test_a_family_step_found_at_a_paired_release_carries_the_pairs_family_verdic
                           {**step, "backend": "pymc-*", "ratio": 0.7, "benchmark": findings.WALL},
                           {**step, "backend": "nutpie-*", "ratio": 0.9, "before": "6.0.0", "release": "6.0.1"}])
     pair = {"before": "5.15.0", "release": "5.16.0", "low": 0.99, "high": 1.01, "kind": adjacent.KIND}
-    families = pd.DataFrame([{**pair, "family": "pymc-*", "backends": "pymc, pymc-numba", "ratio": 1.001,
+    families = pd.DataFrame([{**pair, "family": "pymc-*", "backends": ("pymc", "pymc-numba"), "ratio": 1.001,
                               "verdict": "same"},
-                             {**pair, "family": "numpyro*", "backends": "numpyro", "ratio": 1.022, "verdict": "slower"},
-                             {**pair, "family": "pymc-*", "backends": "pymc", "ratio": 0.8, "low": 0.78, "high": 0.82,
+                             {**pair, "family": "numpyro*", "backends": ("numpyro",), "ratio": 1.022, "verdict": "slower"},
+                             {**pair, "family": "pymc-*", "backends": ("pymc",), "ratio": 0.8, "low": 0.78, "high": 0.82,
                               "verdict": "faster", "kind": adjacent.SAMPLING_KIND}])
     matched = [findings.pair_match(row, families) for _, row in steps.iterrows()]
     steps = steps.assign(pair_verdict=[pair["verdict"] if pair is not None else "" for pair in matched],

@@ -81,7 +81,7 @@ REPORTING := $(PY) -m reporting
 
 .PHONY: setup blas browser test list run clean mirror asv-config machine bench history versions check publish \
   preview summary report findings docs history-range replicate compare continuous review-config plan noise valgrind history-nutpie nutpie-history lint-workflows tier-duration dashboard \
-  paired-history paired-aa
+  paired-history paired-aa paired-history-nutpie
 
 setup: $(VENV)/.installed blas
 
@@ -220,6 +220,7 @@ findings: setup
 	$(FINDINGS)
 	$(FINDINGS_NUTPIE)
 	$(PAIRED_HISTORY)
+	$(if $(wildcard $(PAIRED_NUTPIE)/$(HISTORY_MACHINE)),$(PAIRED_HISTORY_NUTPIE))
 
 # The paired history: each pair of neighbouring RELEASES (in the order named) measured as a review's duets, both
 # releases' processes at once, each in the environment of its release day (scripts/paired_history.py; environments
@@ -234,8 +235,8 @@ PAIRED_BACKENDS ?=
 PAIRED_OPTIONS = --sampling-rounds $(PAIRED_SAMPLING_ROUNDS) --gradient-rounds $(PAIRED_GRADIENT_ROUNDS) \
   $(if $(PAIRED_BACKENDS),--backends $(PAIRED_BACKENDS))
 PAIRED := results-paired
-PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --out docs/paired-history.md \
-  --readme README.md
+PAIRED_HISTORY = $(REPORTING) paired-history --results $(PAIRED)/$(HISTORY_MACHINE) --replicates $(REPLICATES) \
+  --out docs/paired-history.md --readme README.md
 paired-history: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --releases $(RELEASES) \
 	  $(PAIRED_OPTIONS)
@@ -249,6 +250,18 @@ paired-aa: mirror
 	$(PY) scripts/paired_history.py --repo $(MIRROR) --results $(PAIRED)/$(MACHINE) --envs .asv/as-of --aa $(AA_RUN) \
 	  $(PAIRED_OPTIONS)
 	$(PAIRED_HISTORY)
+
+# nutpie's paired history: each pair of neighbouring NUTPIE_RELEASES (of the nutpie history) measured as duets, each
+# with that history's fixed stack (environments in .asv/nutpie-stack), into results-paired-nutpie/<machine>/, resumable;
+# then docs/paired-history-nutpie.md. The backends: nutpie-numba and nutpie-jax, unless PAIRED_BACKENDS.
+NUTPIE_RELEASES ?= 0.16.8 0.16.9
+PAIRED_NUTPIE := results-paired-nutpie
+PAIRED_HISTORY_NUTPIE = $(REPORTING) paired-history --project nutpie --results $(PAIRED_NUTPIE)/$(HISTORY_MACHINE) \
+  --history results-nutpie --tags history-tags/nutpie-releases.json --out docs/paired-history-nutpie.md
+paired-history-nutpie: nutpie-history
+	$(PY) scripts/paired_history.py --project nutpie --repo $(NUTPIE_HISTORY) --results $(PAIRED_NUTPIE)/$(MACHINE) \
+	  --envs .asv/nutpie-stack --releases $(NUTPIE_RELEASES) $(PAIRED_OPTIONS)
+	$(PAIRED_HISTORY_NUTPIE)
 
 # Every generated page and block of README.md and docs/ from the committed results: the findings
 # across releases, the minutes per phase of every run, the growth of cost with size, which backend for

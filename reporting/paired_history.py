@@ -163,13 +163,26 @@ def judged_families(review: compare.PairedReview) -> pd.DataFrame:
                        kind=rows["kind"].map(KIND_NAMES))
 
 
-def release_day_history(results: Path, replicates: Path, tags_file: Path, machine: str) -> pd.DataFrame:
-    """The release-day history's kept rows (a release measured twice: its faster run), with their release."""
+def unpaired_history(results: Path, replicates: Path | None, tags_file: Path, machine: str, stack: str) -> pd.DataFrame:
+    """The unpaired history's kept rows in `stack` (findings.stack_of: release-day, or the PyMC the nutpie history
+    holds; a release measured twice, in `replicates`: its faster run), with their release."""
     commits = findings.release_commits(tags_file)
-    again = findings.measurements(replicates, machine) if (Path(replicates) / machine).is_dir() else pd.DataFrame()
+    again = (findings.measurements(replicates, machine) if replicates and (Path(replicates) / machine).is_dir()
+             else pd.DataFrame())
     kept = findings.history(findings.measurements(results, machine), again, commits).everything
-    kept = kept[kept["env"].str.contains("PMB_STACKrelease-day") & (kept["status"] == "ok")]
+    kept = kept[(kept["env"].map(findings.stack_of) == stack) & (kept["status"] == "ok")]
     return kept.assign(release=kept["commit"].map(commits))
+
+
+def stack_of_pairs(results: Path) -> str:
+    """The stack of the unpaired history to set beside the pairs (findings.stack_of's names): release-day for PyMC's
+    releases; for nutpie's, the PyMC of the fixed stack their sides recorded."""
+    for _, files in pair_folders(results):
+        for _, measured in files:
+            for side in measured.get("versions", {}).values():
+                if "nutpie" in side and "pymc" not in side:
+                    return f"PyMC {side['resolved']['pymc']}"
+    return "release-day"
 
 
 @dataclass(frozen=True)
@@ -178,18 +191,35 @@ class Page:
     summary: str  # its summary in one paragraph, for README.md's block
 
 
-def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
+@dataclass(frozen=True)
+class Project:
+    """Whose releases a paired history pairs (scripts/paired_history.py --project), as its page names them."""
+    name: str  # PyMC, nutpie
+    sides: str  # how each release's processes are installed
+    unpaired: str  # the unpaired history of the same releases, and its page
+    make: str  # the make target that measures the pairs
+
+
+PROJECTS = {"pymc": Project("PyMC", "each in the environment of its release day", "the release-day history "
+                            "(docs/findings.md),", "make paired-history"),
+            "nutpie": Project("nutpie", "each with the nutpie history's fixed stack (asv_nutpie_stack.txt)",
+                              "the nutpie history (docs/findings-nutpie.md), with the same stack,",
+                              "make paired-history-nutpie")}
+
+
+def render(results: Path, history: pd.DataFrame, machine: str, project: Project = PROJECTS["pymc"]) -> Page:
     pairs = measured_pairs(results)
-    intro = [f"<!-- written by `make paired-history` (python -m reporting paired-history) from "
+    intro = [f"<!-- written by `{project.make}` (python -m reporting paired-history) from "
              f"{Path(results).parent.name}/{machine} -->", "",
-             "# The paired history: neighbouring releases measured as duets", "",
-             f"Machine {machine}. Each pair of neighbouring PyMC releases is measured as a pull request's review "
-             "measures base and head (docs/review.md): both releases' processes alive at once, each in the environment "
-             "of its release day, their samples taken in turn, round after round (`make paired-history`). A family's "
+             "# The paired history: neighbouring releases measured as duets"
+             + ("" if project.name == "PyMC" else f" ({project.name})"), "",
+             f"Machine {machine}. Each pair of neighbouring {project.name} releases is measured as a pull request's "
+             f"review measures base and head (docs/review.md): both releases' processes alive at once, {project.sides}"
+             f", their samples taken in turn, round after round (`{project.make}`). A family's "
              "ratio (the later release over the earlier: below 1 is faster) is the geometric mean over its cases, "
              f"{TRIM:.0%} of them off each end (round by round, as the review's family aggregates), "
              "with its 95 % interval from the rounds and the review's verdict (false discoveries controlled within a "
-             "pair). \"Unpaired\" is the same ratio from the release-day history (docs/findings.md), whose releases "
+             f"pair). \"Unpaired\" is the same ratio from {project.unpaired} whose releases "
              "were measured in sessions of their own; \"gradient evaluations\", beside a sampling time, is that "
              "history's ratio of the runs' gradient evaluations (tuning included) on the same cases: the part of a "
              "sampling step that more or fewer evaluations explain, the rest being the time per evaluation (the "
@@ -332,8 +362,9 @@ def _rounds(measured: dict) -> int:
 
 def main(args) -> int:
     machine = args.machine or Path(args.results).resolve().name
-    history = release_day_history(Path(args.history), Path(args.replicates), Path(args.tags), machine)
-    page = render(Path(args.results), history, machine)
+    history = unpaired_history(Path(args.history), args.replicates and Path(args.replicates), Path(args.tags), machine,
+                               stack_of_pairs(Path(args.results)))
+    page = render(Path(args.results), history, machine, PROJECTS[args.project])
     Path(args.out).write_text(page.markdown)
     print(f"wrote {args.out}")
     if args.readme:
@@ -344,10 +375,11 @@ def main(args) -> int:
 
 
 def add_arguments(parser) -> None:
+    parser.add_argument("--project", choices=list(PROJECTS), default="pymc", help="whose releases the pairs are")
     parser.add_argument("--results", required=True, help="the pairs' folder: results-paired/<machine>")
     parser.add_argument("--machine", default=None, help="default: the last part of --results")
     parser.add_argument("--history", default="results", help="the release-day history's results")
-    parser.add_argument("--replicates", default="results-replicate")
+    parser.add_argument("--replicates", help="the history's releases measured again (make replicate)")
     parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
     parser.add_argument("--out", default="docs/paired-history.md")
     parser.add_argument("--readme", help="also rewrite the paired history's block of this README")

@@ -1,7 +1,8 @@
 """The gradient micro-benchmark (or the sampling run) with the review's sides measured in adjacent processes.
 
     python scripts/adjacent_pairs.py --repo DIR --commits FILE --out OUT.json [--rounds 12]
-        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M] [--duet [--pin]] [--as-of DIR]
+        [--backends pymc ...] [--cases CASE ...] [--metric gradient|sampling] [--minutes M] [--duet [--pin]]
+        [--as-of DIR | --nutpie-stack DIR]
                                                           (run with .venv's python; make continuous REVIEW_ADJACENT=N)
 
 asv's interleaved rounds measure one commit's benchmarks, then install the next commit and measure its:
@@ -30,7 +31,10 @@ processes ran alike. With --pin the gradient's duets run both sides' processes o
 With --as-of DIR each commit runs in an environment of its own with the stack of its release day (a PyMC release of
 the mirror: scripts/install_as_of.py, as the release-day history installs it), kept in DIR/pymc-VERSION for later
 runs, instead of a build of PyMC put before this environment's packages: two releases with their own PyTensor, numba,
-nutpie and JAX measured as a duet (`make paired-history`). The file then records each side's resolved versions.
+nutpie and JAX measured as a duet (`make paired-history`). With --nutpie-stack DIR each commit is a nutpie release of
+the nutpie history (--repo .asv/nutpie-releases), in an environment of its own with that history's fixed stack (PyMC
+5.23.0's), kept in DIR/nutpie-VERSION (`make paired-history-nutpie`). The file then records each side's resolved
+versions.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -57,6 +62,7 @@ from install_as_of import release_version  # noqa: E402
 
 MIN_ROUNDS = 3  # the first round warms the caches and is not judged; two more make a pair of rounds to test
 MARK = "pmb-adjacent: "  # the child's lines that carry a case's result
+NUTPIE_STACK = ROOT / "asv_nutpie_stack.txt"  # the nutpie history's fixed stack (--nutpie-stack)
 # the harness's meter in a release-day environment (--as-of), pinned as the asv environments pin it
 HELD_PSUTIL = next(line.strip() for line in (ROOT / "asv_constraints.txt").read_text().splitlines()
                    if line.startswith("psutil=="))
@@ -149,6 +155,35 @@ def install_as_of(repo: Path, commit: str, folder: Path, envs: Path) -> Side:
         subprocess.run([str(python), "-m", "pip", "install", "-q", "pip>=26", HELD_PSUTIL], check=True)
         subprocess.run([str(python), str(ROOT / "scripts" / "install_as_of.py"), str(built), "--record", str(record)],
                        check=True)
+    return Side(str(python), str(ROOT), json.loads(record.read_text()))
+
+
+def nutpie_stack_pins() -> list[str]:
+    """The requirements the nutpie history's asv matrix installs beside each release (PyMC, PyTensor, ... pinned)."""
+    from asv.util import load_json  # asv's own reader: its configuration carries // comments
+
+    matrix = load_json(str(ROOT / "asv.nutpie-releases.conf.json"), js_comments=True)["matrix"]["req"]
+    return [f"{name}=={versions[0]}" for name, versions in matrix.items()]
+
+
+def install_nutpie_stack(repo: Path, commit: str, folder: Path, envs: Path) -> Side:
+    """A nutpie release at `commit` of the nutpie history (a package pinning nutpie==X: `make nutpie-history`) in an
+    environment of its own, envs/nutpie-X, with that history's fixed stack, as asv installs it there (the
+    install_command and matrix of asv.nutpie-releases.conf.json); an environment already there (its record written,
+    the last step) is used as it is."""
+    built = wheel(repo, commit, folder)
+    if not (match := re.match(r"nutpie_release-([^-]+)-", built.name)):
+        raise SystemExit(f"{built.name} is not a release of the nutpie history (nutpie_release-VERSION-...whl)")
+    env = envs / f"nutpie-{match.group(1)}"
+    record, python = env / "stack.json", env / "bin" / "python"
+    if not record.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(env)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--constraint", str(NUTPIE_STACK), str(built),
+                        *nutpie_stack_pins()], check=True)
+        listed = subprocess.run([str(python), "-m", "pip", "list", "--format", "json"], capture_output=True, text=True,
+                                check=True).stdout
+        resolved = {item["name"].lower(): item["version"] for item in json.loads(listed)}
+        write_json_atomically(record, {"nutpie": match.group(1), "stack": NUTPIE_STACK.name, "resolved": resolved})
     return Side(str(python), str(ROOT), json.loads(record.read_text()))
 
 
@@ -291,7 +326,7 @@ def unknown_names(backends: list[str], cases: list[str] | None) -> str | None:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repo", type=Path, required=True, help="the git repository of PyMC (the mirror)")
+    parser.add_argument("--repo", type=Path, required=True, help="the git repository of PyMC (the mirror), or the nutpie history's")
     parser.add_argument("--commits", type=Path, required=True, help="base, head (and others), one full hash a line")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=12)
@@ -303,6 +338,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="each round, the sides' processes alive at once, their samples taken in turn")
     parser.add_argument("--as-of", type=Path, default=None, metavar="DIR",
                         help="each commit (a release) in its own environment of its release day, kept in DIR")
+    parser.add_argument("--nutpie-stack", type=Path, default=None, metavar="DIR",
+                        help="each commit a nutpie release of the nutpie history (--repo), in its own environment with "
+                             "that history's fixed stack, kept in DIR")
     parser.add_argument("--pin", action="store_true",
                         help="the gradient's duets: both sides' processes on one core, the core changed round by round")
     parser.add_argument("--minutes", type=float, default=None,
@@ -312,6 +350,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error(f"--rounds {args.rounds}: at least {MIN_ROUNDS} (the first is not judged)")
     if args.pin and not (args.duet and args.metric == "gradient"):
         parser.error("--pin: for the gradient's duets only (a sampling run's chains use every core)")
+    if args.as_of and args.nutpie_stack:
+        parser.error("--as-of and --nutpie-stack: one or the other (a PyMC release's stack, or nutpie's fixed one)")
     if args.minutes is not None and not args.minutes > 0:
         parser.error(f"--minutes {args.minutes:g}: must be a positive number of minutes")
     if args.backends == ["all"]:
@@ -323,6 +363,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error(f"{args.commits} must list at least a base and a head commit")
     args.commit_list = commits
     return args
+
+
+def install_side(args: argparse.Namespace, commit: str, folder: Path) -> Side:
+    if args.as_of:
+        return install_as_of(args.repo, commit, folder, args.as_of)
+    if args.nutpie_stack:
+        return install_nutpie_stack(args.repo, commit, folder, args.nutpie_stack)
+    return install(args.repo, commit, folder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -338,8 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     began, last_round, ended = time.monotonic(), None, rounds_ended(args.out, done)
     with tempfile.TemporaryDirectory(prefix="pmb-sides-") as scratch:
-        side_of = {commit: install_as_of(args.repo, commit, Path(scratch) / commit, args.as_of) if args.as_of
-                 else install(args.repo, commit, Path(scratch) / commit) for commit in commits}
+        side_of = {commit: install_side(args, commit, Path(scratch) / commit) for commit in commits}
         for round_ in range(done, args.rounds):
             if out_of_time(args.minutes, time.monotonic() - began, last_round, round_):
                 stopped = {"minutes": args.minutes, "rounds": round_, "planned": args.rounds}
@@ -373,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                                                        for b, by_case in samples.items()},
                        "skipped": {f"{case} / {backend}": why for (backend, case), why in reasons.items()},
                        **({"mode": "duet"} if args.duet else {}), **({"pinned": True} if args.pin else {}),
-                       **({"versions": {commit: side_of[commit].versions for commit in commits}} if args.as_of else {}),
+                       **({"versions": {commit: side_of[commit].versions for commit in commits}}
+                          if args.as_of or args.nutpie_stack else {}),
                        "rounds_ended": ended}
             args.out.parent.mkdir(parents=True, exist_ok=True)
             write_json_atomically(args.out, written)

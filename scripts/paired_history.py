@@ -2,7 +2,7 @@
 
     python scripts/paired_history.py --repo MIRROR --results DIR --envs DIR --releases 5.18.0 5.19.0 [...]
         [--aa [RUN]] [--backends pymc ...] [--cases CASE ...] [--gradient-rounds 10] [--sampling-rounds 0]
-        [--minutes M] [--no-pin]
+        [--minutes M] [--no-pin] [--project pymc|nutpie]
                                                           (run with .venv's python; make paired-history RELEASES=...)
 
 The release-day history measures each release in a session of its own, so a step between two releases carries the
@@ -17,7 +17,9 @@ the first round of 5.18.0 -> 5.19.0, so not by default); a pair already measured
 wrote. An environment no pair left to measure needs is removed after each pair (1.2 GB each). --aa adds the A/A pair
 (DIR/aa/): the mirror's aa^ and aa, the same code, measured as a pair is, so that its verdicts count the paired
 history's false alarms; --aa 2 (3, ...) measures it again, into DIR/aa-2/, on another day or host. Each round's end
-(UTC) is recorded in its file.
+(UTC) is recorded in its file. --project nutpie pairs nutpie's releases instead (--repo: the nutpie history, `make
+nutpie-history`; its backends by default), each with that history's fixed stack (scripts/adjacent_pairs.py
+--nutpie-stack; `make paired-history-nutpie`).
 reporting/paired_history.py makes docs/paired-history.md of DIR.
 """
 
@@ -38,6 +40,19 @@ from reporting.paired_history import AA, aa_folder
 PHASES = {"gradient": "adjacent_pairs.json", "sampling": "adjacent_sampling.json"}  # as reporting/adjacent.py reads them
 
 
+@dataclass(frozen=True)
+class ProjectSides:
+    """Whose releases a paired history pairs: the backends measured by default, how scripts/adjacent_pairs.py installs
+    a release (its option, naming the environments' folder) and the prefix of those environments' names."""
+    backends: list[str]
+    stack_option: str
+    env_prefix: str
+
+
+PROJECTS = {"pymc": ProjectSides(["pymc", "pymc-numba", "nutpie-numba", "numpyro"], "--as-of", "pymc-"),
+            "nutpie": ProjectSides(["nutpie-numba", "nutpie-jax"], "--nutpie-stack", "nutpie-")}
+
+
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
@@ -48,7 +63,8 @@ def release_commits(repo: Path, releases: list[str]) -> dict[str, str] | str:
     missing = [release for release in releases if f"v{release}" not in tags]
     if missing:
         valid = sorted(tag[1:] for tag in tags if tag[1:2].isdigit())
-        return f"not releases of {repo}: {', '.join(missing)}; valid: {', '.join(valid) or 'none (make mirror)'}"
+        return (f"not releases of {repo}: {', '.join(missing)}; "
+                f"valid: {', '.join(valid) or 'none (make mirror, or make nutpie-history)'}")
     return {release: git(repo, "rev-parse", f"v{release}^{{commit}}").stdout.strip() for release in releases}
 
 
@@ -73,7 +89,11 @@ def aa_pair(repo: Path, run: int = 1) -> Pair | str:
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repo", type=Path, required=True, help="the PyMC mirror (make mirror)")
+    parser.add_argument("--project", choices=list(PROJECTS), default="pymc",
+                        help="whose releases are paired: PyMC's (each in its release-day stack) or nutpie's (each with "
+                             "the nutpie history's fixed stack)")
+    parser.add_argument("--repo", type=Path, required=True,
+                        help="the PyMC mirror (make mirror), or the nutpie history (make nutpie-history)")
     parser.add_argument("--results", type=Path, required=True, help="a folder per pair goes here")
     parser.add_argument("--envs", type=Path, required=True, help="the release-day environments, one per release")
     parser.add_argument("--releases", nargs="+", default=[], help="two or more releases, each paired with the next")
@@ -81,7 +101,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help=f"also the A/A pair, into {AA}/ (RUN 2 or more: a repeat, into {AA}-RUN/): the mirror's "
                              "aa^ (a release) and aa (the same code) in one release-day environment, measured as the "
                              "pairs are (its verdicts are false alarms)")
-    parser.add_argument("--backends", nargs="+", default=["pymc", "pymc-numba", "nutpie-numba", "numpyro"])
+    parser.add_argument("--backends", nargs="+", help="default: " + "; ".join(
+        f"{project}: {' '.join(project_of.backends)}" for project, project_of in PROJECTS.items()))
     parser.add_argument("--cases", nargs="+", help="model cases (default: the tier's, as the review's duets)")
     parser.add_argument("--gradient-rounds", type=int, default=10, help="0: no gradient duets")
     parser.add_argument("--sampling-rounds", type=int, default=0, help="0: no sampling duets (the default: their cost)")
@@ -89,6 +110,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True,
                         help="the gradient's duets on one core (scripts/adjacent_pairs.py --pin; default: pinned)")
     args = parser.parse_args(argv)
+    args.backends = args.backends or PROJECTS[args.project].backends
+    if args.aa is not None and args.project != "pymc":
+        parser.error(f"--aa: the A/A pair is PyMC's (the mirror's aa), not {args.project}'s")
     if args.aa is not None and args.aa < 1:
         parser.error(f"--aa {args.aa}: the A/A pair's run, 1 or more")
     if (len(args.releases) < 2 and (args.releases or args.aa is None)) or len(set(args.releases)) < len(args.releases):
@@ -136,7 +160,8 @@ def measure_pair(args: argparse.Namespace, pair: Pair) -> int:
         out = folder / PHASES[phase]
         print(f"paired history: {pair.name}, {phase} ({rounds} rounds)", flush=True)
         code = adjacent_pairs.main(["--repo", str(args.repo), "--commits", str(commits), "--out", str(out),
-                                    "--metric", phase, "--rounds", str(rounds), "--duet", "--as-of", str(args.envs),
+                                    "--metric", phase, "--rounds", str(rounds), "--duet",
+                                    PROJECTS[args.project].stack_option, str(args.envs),
                                     "--backends", *args.backends, *(["--cases", *args.cases] if args.cases else []),
                                     *(["--pin"] if args.pin and phase == "gradient" else []),
                                     *(["--minutes", str(args.minutes)] if args.minutes else [])])
@@ -150,8 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     for index, pair in enumerate(args.pairs):
         if code := measure_pair(args, pair):
             return code
-        still_needed = {f"pymc-{release}" for later in args.pairs[index + 1:] for release in later.releases}
-        for env in args.envs.glob("pymc-*"):
+        prefix = PROJECTS[args.project].env_prefix
+        still_needed = {f"{prefix}{release}" for later in args.pairs[index + 1:] for release in later.releases}
+        for env in args.envs.glob(f"{prefix}*"):
             if env.name not in still_needed:
                 shutil.rmtree(env)
     return 0

@@ -43,7 +43,9 @@ def test_bad_input_names_what_is_valid(tmp_path):
                            (["--commits", str(commits), "--minutes", "0"], "must be a positive number of minutes"),
                            (["--commits", str(commits), "--pin"], "--pin: for the gradient's duets only"),
                            (["--commits", str(commits), "--duet", "--pin", "--metric", "sampling"],
-                            "--pin: for the gradient's duets only")]:
+                            "--pin: for the gradient's duets only"),
+                           (["--commits", str(commits), "--as-of", str(tmp_path), "--nutpie-stack", str(tmp_path)],
+                            "--as-of and --nutpie-stack: one or the other")]:
         run = _run(*common, *extra)
         assert run.returncode == 2 and message in run.stderr, run.stderr
     assert not (tmp_path / "out.json").exists()

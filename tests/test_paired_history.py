@@ -34,7 +34,9 @@ def test_bad_input_names_what_is_valid_and_writes_nothing(tmp_path):
                            (["--aa", "0"], "--aa 0: the A/A pair's run, 1 or more"),
                            (["--aa", "two"], "invalid int value: 'two'"),
                            (["--releases", "6.3.2", "6.4.0", "--backends", "stan"], "not backends: stan; valid: pymc"),
-                           (["--releases", "6.3.2", "6.4.0", "--cases", "gp_latent-7"], "not model cases: gp_latent-7")]:
+                           (["--releases", "6.3.2", "6.4.0", "--cases", "gp_latent-7"], "not model cases: gp_latent-7"),
+                           (["--aa", "--project", "nutpie"], "--aa: the A/A pair is PyMC's"),
+                           (["--releases", "6.3.2", "6.4.0", "--project", "stan"], "invalid choice: 'stan'")]:
         run = _run(*common, *extra)
         assert run.returncode == 2 and message in run.stderr, run.stderr
     assert "valid: 5.13.0" in _run(*common, "--releases", "6.3.2", "9.9.9").stderr
@@ -79,6 +81,38 @@ def test_a_pair_runs_each_release_in_its_own_release_day_environment(tmp_path):
     again = _run(*args)
     assert again.returncode == 0 and "3 rounds already" in again.stdout, again.stdout + again.stderr[-3000:]
     assert json.loads((out / "6.3.2..6.4.0" / adjacent.FILE).read_text()) == measured
+
+
+def test_a_nutpie_pair_runs_each_nutpie_release_with_the_nutpie_historys_fixed_stack(tmp_path):
+    """A real nutpie history of two releases (scripts/build_nutpie_history.py), real environments (a minute or two each
+    with pip's cache) and a real duet of nutpie-numba; then its page beside the committed nutpie history."""
+    history, out, envs = tmp_path / "nutpie-releases", tmp_path / "paired", tmp_path / "envs"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_nutpie_history.py"), str(history), "0.16.10",
+                    "0.16.11"], check=True, capture_output=True, cwd=ROOT)
+    run = _run("--project", "nutpie", "--repo", str(history), "--results", str(out), "--envs", str(envs),
+               "--releases", "0.16.10", "0.16.11", "--backends", "nutpie-numba", "--cases", "eight_schools_noncentered",
+               "--gradient-rounds", "3")
+    assert run.returncode == 0, run.stderr[-3000:]
+    measured = json.loads((out / "0.16.10..0.16.11" / adjacent.FILE).read_text())
+    base, head = measured["commits"]
+    assert [measured["versions"][side]["nutpie"] for side in (base, head)] == ["0.16.10", "0.16.11"]
+    script = asv_runs.script_module("adjacent_pairs")
+    for side in (base, head):  # the stack asv's matrix and constraints install for the nutpie history
+        resolved = measured["versions"][side]["resolved"]
+        assert all(resolved[pin.split("==")[0]] == pin.split("==")[1] for pin in script.nutpie_stack_pins())
+    values = measured["samples"]["nutpie-numba"]["eight_schools_noncentered"]
+    assert len(values[base]) == len(values[head]) == 3 and all(1e-7 < v < 1e-2 for v in values[base] + values[head])
+    assert not list(envs.glob("nutpie-*"))
+    # the page sets the pair beside the committed nutpie history of the same stack (PyMC 5.23.0's)
+    assert paired_history.stack_of_pairs(out) == "PyMC 5.23.0"
+    unpaired = paired_history.unpaired_history(ROOT / "results-nutpie", None, ROOT / "history-tags" /
+                                               "nutpie-releases.json", MACHINE, "PyMC 5.23.0")
+    assert set(unpaired["release"]) >= {"0.16.10", "0.16.11"} and set(unpaired["backend"]) >= {"nutpie-numba"}
+    page = paired_history.render(out, unpaired, MACHINE, paired_history.PROJECTS["nutpie"]).markdown
+    assert "Each pair of neighbouring nutpie releases" in page and "## 0.16.10 -> 0.16.11" in page
+    assert "Dependencies that moved: nutpie 0.16.10 -> 0.16.11." in page
+    row = next(line for line in page.splitlines() if line.startswith("| nutpie-*"))
+    assert float(row.split("|")[-2]) > 0  # the unpaired ratio, from the committed nutpie history
 
 
 def _pair_file(folder, step=1.0, rounds=8, seed=3, exist_ok=False, ended=None, metric="gradient",
@@ -175,9 +209,21 @@ def test_the_steps_added_to_the_aa_pair_are_counted_per_kind(tmp_path):
 
 
 def test_the_committed_page_is_current():
-    history = paired_history.release_day_history(ROOT / "results", ROOT / "results-replicate",
-                                                 ROOT / "history-tags" / "pymc-mirror.json", MACHINE)
+    history = paired_history.unpaired_history(ROOT / "results", ROOT / "results-replicate",
+                                              ROOT / "history-tags" / "pymc-mirror.json", MACHINE, "release-day")
     page = paired_history.render(ROOT / "results-paired" / MACHINE, history, MACHINE)
     assert (ROOT / "docs" / "paired-history.md").read_text() == page.markdown, "run `make findings` and commit the page"
     assert paired_history.readme_block(page, MACHINE, "docs/paired-history.md") in (ROOT / "README.md").read_text(), \
         "README.md's paired history is stale: run `make findings`"
+
+
+def test_the_committed_nutpie_page_is_current():
+    results = ROOT / "results-paired-nutpie" / MACHINE
+    if not results.is_dir():  # no nutpie pair measured on the history's host: make findings writes no page
+        assert not (ROOT / "docs" / "paired-history-nutpie.md").exists()
+        return
+    history = paired_history.unpaired_history(ROOT / "results-nutpie", None, ROOT / "history-tags" /
+                                              "nutpie-releases.json", MACHINE, paired_history.stack_of_pairs(results))
+    page = paired_history.render(results, history, MACHINE, paired_history.PROJECTS["nutpie"])
+    assert (ROOT / "docs" / "paired-history-nutpie.md").read_text() == page.markdown, \
+        "run `make findings` and commit the page"

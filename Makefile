@@ -215,7 +215,8 @@ HISTORY_MACHINE ?= x86_64-2cpu-24GB-amd-epyc-quick
 FINDINGS = $(REPORTING) findings --results results --replicates $(REPLICATES) --machine $(HISTORY_MACHINE) \
   --paired $(PAIRED)/$(HISTORY_MACHINE) --out docs/findings.md --readme README.md
 FINDINGS_NUTPIE = $(REPORTING) findings --results results-nutpie --tags history-tags/nutpie-releases.json --project nutpie \
-  --machine $(HISTORY_MACHINE) --out docs/findings-nutpie.md --readme README.md
+  --machine $(HISTORY_MACHINE) --paired $(PAIRED_NUTPIE)/$(HISTORY_MACHINE) --out docs/findings-nutpie.md \
+  --readme README.md
 findings: setup
 	$(FINDINGS)
 	$(FINDINGS_NUTPIE)

@@ -26,7 +26,8 @@ import pandas as pd
 from reporting import adjacent, changes
 from reporting.pages import update_block
 from reporting.paired import TRIM
-from reporting.paired_steps import FAMILY_COLUMNS, HISTORY_BENCHMARK, case_verdicts, family_verdicts, judged_pairs
+from reporting.paired_steps import (FAMILY_COLUMNS, HISTORY_BENCHMARK, case_verdicts, family_verdicts, judged_pairs,
+                                    paired_page, stack_of_pairs)
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
@@ -262,9 +263,10 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
     lines += [f"## Steps found ({len(flagged)})", ""]
     pairs = judged_pairs(paired) if paired is not None and Path(paired).is_dir() else None
     pair_families = family_verdicts(pairs) if pairs is not None else pd.DataFrame(columns=FAMILY_COLUMNS)
+    paired_stack = stack_of_pairs(paired) if pairs is not None else "release-day"
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
-    matched = [pair_match(step, pair_families) for _, step in ordered.iterrows()]
+    matched = [pair_match(step, pair_families, paired_stack) for _, step in ordered.iterrows()]
     ordered = ordered.assign(pair_verdict=[pair["verdict"] if pair is not None else "" for pair in matched],
                              paired=[pair_says(pair) for pair in matched])
     steps_table = pd.DataFrame([{
@@ -322,23 +324,24 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
     if pairs is not None:
-        release_day = measured.loc[measured["stack"] == "release-day", "release"].tolist()
-        lines += (["## Checked against the paired history", ""] + paired_check(found, case_verdicts(pairs), release_day)
-                  + paired_check(found, case_verdicts(pairs, adjacent.SAMPLING_KIND), release_day, WALL)
-                  + family_check(ordered, pair_families))
+        in_stack = measured.loc[measured["stack"] == paired_stack, "release"].tolist()
+        lines += (["## Checked against the paired history", ""]
+                  + paired_check(found, case_verdicts(pairs), in_stack, GRADIENT, paired_stack)
+                  + paired_check(found, case_verdicts(pairs, adjacent.SAMPLING_KIND), in_stack, WALL, paired_stack)
+                  + family_check(ordered, pair_families, paired_stack))
     return "\n".join(lines), steps_table, measured, ordered
 
 
 def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str],
-                 benchmark: str = GRADIENT) -> list[str]:
-    """The release-day steps of `benchmark` (gradient or sampling time) found at releases also measured as a pair,
-    against the pair's verdicts on the same cases (paired_steps.case_verdicts of its kind): the steps it agrees with,
-    judges the same or the other way, and those it flags alone. `releases`: the release-day releases in order (a step
-    needs changes.MIN_SEGMENT on each side)."""
+                 benchmark: str = GRADIENT, stack: str = "release-day") -> list[str]:
+    """The steps of `benchmark` (gradient or sampling time) in `stack` (the pairs': paired_steps.stack_of_pairs) found
+    at releases also measured as a pair, against the pair's verdicts on the same cases (paired_steps.case_verdicts of
+    its kind): the steps it agrees with, judges the same or the other way, and those it flags alone. `releases`: the
+    stack's releases in order (a step needs changes.MIN_SEGMENT on each side)."""
     if verdicts.empty:
         return []
     steps = found[found["flagged"] & (found["benchmark"] == benchmark) & (found["model"] != FAMILY)
-                  & (found["env"].map(stack_of) == "release-day")] if len(found) else found
+                  & (found["env"].map(stack_of) == stack)] if len(found) else found
     here = {(step.before, step.release, step.model, step.backend): step.ratio for step in steps.itertuples()}
     keys = zip(verdicts["before"], verdicts["release"], verdicts["model"], verdicts["backend"])
     checked = verdicts.assign(here=[here.get(key, np.nan) for key in keys])
@@ -363,12 +366,13 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
     alone = checked[checked["here"].isna() & (checked["verdict"] != "same")]
     sizes = np.abs(np.log(alone["ratio"]))
     backends = ", ".join(sorted(set(checked["backend"])))
+    page, sides = paired_page(stack)
     return [f"{changes.SERIES[benchmark].capitalize()}: {plural(len(table), 'pair')} of neighbouring releases were "
-            f"also measured as duets ([paired-history.md](paired-history.md): both releases' processes at once, each "
-            f"in its release-day environment; a case's step flagged from {checked['flagged_from'].median():.1%}, the "
+            f"also measured as duets ([{page}]({page}): both releases' processes at once, "
+            f"{sides}; a case's step flagged from {checked['flagged_from'].median():.1%}, the "
             f"median over cases and pairs), on the {changes.SERIES[benchmark]} of {backends}. "
             f"For those cases and releases, the "
-            f"steps this page found (release-day stack) against the pairs' verdicts: of {totals['found here']} found "
+            f"steps this page found ({stack} stack) against the pairs' verdicts: of {totals['found here']} found "
             f"here, the pairs agree with {totals['the pair agrees']}, judge {totals['the pair: same']} the same and "
             f"{totals['the pair: the other way']} the other way; the pairs flagged "
             f"{totals['flagged by the pair only']} steps of those cases that this page did not"
@@ -382,10 +386,10 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
 PAIR_KINDS = {benchmark: kind for kind, benchmark in HISTORY_BENCHMARK.items()}  # a step's series -> a pair's kind
 
 
-def pair_match(step: pd.Series, families: pd.DataFrame) -> pd.Series | None:
-    """The paired history's family aggregate (paired_steps.family_verdicts) on a release-day family step's releases,
-    family and kind (gradient or sampling time), where that pair measured it; None else."""
-    if step["model"] != FAMILY or step["benchmark"] not in PAIR_KINDS or stack_of(step["env"]) != "release-day":
+def pair_match(step: pd.Series, families: pd.DataFrame, stack: str = "release-day") -> pd.Series | None:
+    """The paired history's family aggregate (paired_steps.family_verdicts) on the releases, family and kind (gradient
+    or sampling time) of a family step in `stack` (the pairs'), where that pair measured it; None else."""
+    if step["model"] != FAMILY or step["benchmark"] not in PAIR_KINDS or stack_of(step["env"]) != stack:
         return None
     match = families[(families["before"] == step["before"]) & (families["release"] == step["release"])
                      & (families["family"] == step["backend"]) & (families["kind"] == PAIR_KINDS[step["benchmark"]])]
@@ -400,7 +404,7 @@ def pair_says(pair: pd.Series | None) -> str:
             f"x{pair['ratio']:.3f} [{pair['low']:.3f}, {pair['high']:.3f}]")
 
 
-def family_check(steps: pd.DataFrame, families: pd.DataFrame) -> list[str]:
+def family_check(steps: pd.DataFrame, families: pd.DataFrame, stack: str = "release-day") -> list[str]:
     """The family steps found here at paired releases, each with the pair's verdict; and the family gradient
     aggregates the pairs flag that this page did not (not their sampling ones: a sampling pair may run fewer backends
     than the family here holds)."""
@@ -418,7 +422,7 @@ def family_check(steps: pd.DataFrame, families: pd.DataFrame) -> list[str]:
     new_here = np.array([key not in here for key in zip(gradient["before"], gradient["release"], gradient["family"])])
     alone = gradient[(gradient["verdict"] != "same").to_numpy() & new_here]
     sampled = families[families["kind"] == adjacent.SAMPLING_KIND]
-    return [f"Family steps (release-day stack) found here at releases also measured as a pair, each with the pair's "
+    return [f"Family steps ({stack} stack) found here at releases also measured as a pair, each with the pair's "
             f"family aggregate (the same estimator: the geometric mean over the family's cases, {TRIM:.0%} off each "
             f"end, on the backends the pair ran, which a family here may outnumber). Gradient time: "
             f"{listed(GRADIENT) or 'none'}. Of the pairs' {len(gradient)} gradient family aggregates, {len(alone)} "

@@ -16,7 +16,8 @@ import pandas as pd
 
 from reporting import adjacent, compare, findings, pages
 from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
-from reporting.paired_steps import HISTORY_BENCHMARK, backends_of, family_cases, pair_folders, review_pairs_of
+from reporting.paired_steps import (HISTORY_BENCHMARK, backends_of, family_cases, pair_folders, review_pairs_of,
+                                    stack_of_pairs)
 
 KIND_NAMES = {adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"}  # as the page names each kind
 INJECTED_STEP = 1.10  # the step the page checks it would find at every pair (issue 23: a 10 % step, named)
@@ -172,17 +173,6 @@ def unpaired_history(results: Path, replicates: Path | None, tags_file: Path, ma
     kept = findings.history(findings.measurements(results, machine), again, commits).everything
     kept = kept[(kept["env"].map(findings.stack_of) == stack) & (kept["status"] == "ok")]
     return kept.assign(release=kept["commit"].map(commits))
-
-
-def stack_of_pairs(results: Path) -> str:
-    """The stack of the unpaired history to set beside the pairs (findings.stack_of's names): release-day for PyMC's
-    releases; for nutpie's, the PyMC of the fixed stack their sides recorded."""
-    for _, files in pair_folders(results):
-        for _, measured in files:
-            for side in measured.get("versions", {}).values():
-                if "nutpie" in side and "pymc" not in side:
-                    return f"PyMC {side['resolved']['pymc']}"
-    return "release-day"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,25 @@ def pair_folders(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
             if path.is_dir() and (files := adjacent.read(path))]
 
 
+def stack_of_pairs(results: Path) -> str:
+    """The stack of the unpaired history the pairs under `results` compare with (findings.stack_of's names):
+    release-day for PyMC's releases; for nutpie's, the PyMC of the fixed stack their sides recorded."""
+    for _, files in pair_folders(results):
+        for _, measured in files:
+            for side in measured.get("versions", {}).values():
+                if "nutpie" in side and "pymc" not in side:
+                    return f"PyMC {side['resolved']['pymc']}"
+    return "release-day"
+
+
+def paired_page(stack: str) -> tuple[str, str]:
+    """The page of the pairs measured in `stack` (stack_of_pairs), and how their sides were installed, as the pages
+    that check against them say it."""
+    if stack == "release-day":
+        return "paired-history.md", "each in its release-day environment"
+    return "paired-history-nutpie.md", f"each with the nutpie history's fixed stack ({stack}'s)"
+
+
 def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
     """A pair's review pairs (base and head as its files name them)."""
     return adjacent.review_pairs(files, *files[0][1]["commits"][:2])

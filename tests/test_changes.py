@@ -116,7 +116,8 @@ def test_the_findings_page_and_readme_lines_of_the_committed_history_are_current
     assert findings.readme_block(measured, steps, machine) in (ROOT / "README.md").read_text(), \
         "run `make findings` and commit README.md"
     nutpie_page, _, measured, steps = findings.analyse(ROOT / "results-nutpie", ROOT / "history-tags" /
-                                                       "nutpie-releases.json", machine, "nutpie")
+                                                       "nutpie-releases.json", machine, "nutpie",
+                                                       paired=ROOT / "results-paired-nutpie" / machine)
     assert (ROOT / "docs" / "findings-nutpie.md").read_text() == nutpie_page, "run `make findings`"
     assert findings.readme_block(measured, steps, machine, "nutpie", "docs/findings-nutpie.md") in \
         (ROOT / "README.md").read_text(), "run `make findings` and commit README.md"

@@ -95,7 +95,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repo", type=Path, required=True,
                         help="the PyMC mirror (make mirror), or the nutpie history (make nutpie-history)")
     parser.add_argument("--results", type=Path, required=True, help="a folder per pair goes here")
-    parser.add_argument("--envs", type=Path, required=True, help="the release-day environments, one per release")
+    parser.add_argument("--envs", type=Path, required=True,
+                        help="the releases' environments, one per release, kept while a later pair needs them")
     parser.add_argument("--releases", nargs="+", default=[], help="two or more releases, each paired with the next")
     parser.add_argument("--aa", nargs="?", type=int, const=1, default=None, metavar="RUN",
                         help=f"also the A/A pair, into {AA}/ (RUN 2 or more: a repeat, into {AA}-RUN/): the mirror's "

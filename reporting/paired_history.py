@@ -323,7 +323,7 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[dict[str, tuple[int, 
     """The pairs' family verdicts in a few lines: the steps flagged, how many aggregates could flag a 10 % step, and
     (`injected`: injected_steps_found per pair) how many such steps, added, they flagged."""
     if rows.empty:
-        return [f"{pairs} pairs measured, none judged yet.", ""]
+        return [f"{findings.plural(pairs, 'pair')} measured, none judged yet.", ""]
     flagged = rows[rows["verdict"] != "same"]
     steps = "; ".join(f"{row.family} {row.kind} x{row.ratio:.3f} [{row.low:.3f}, {row.high:.3f}] at {row.step}"
                       for row in flagged.itertuples()) or "none"
@@ -331,7 +331,8 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[dict[str, tuple[int, 
     kinds = "; ".join(f"{kind}: {len(group)} at {findings.plural(len(set(group['step'])), 'pair')}, on "
                       f"{', '.join(sorted(set().union(*group['backends'])))}"
                       for kind, group in rows.groupby("kind"))
-    return [f"{pairs} pairs measured, {len(rows)} family aggregates judged ({kinds}). Flagged: {steps}. A 10 % step "
+    return [f"{findings.plural(pairs, 'pair')} measured, {findings.plural(len(rows), 'family aggregate')} judged "
+            f"({kinds}). Flagged: {steps}. A 10 % step "
             f"would be flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
             f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
             f"one pair at a time), it was flagged as slower in {found_text(tally(injected), ' tries')}.", ""]

@@ -22,17 +22,21 @@ NOT_HERE = pytest.mark.skipif(instructions.unavailable() is not None, reason=str
 
 @pytest.fixture(scope="module")
 def evaluation_counts():
-    """Three counts of five evaluations: the first of a fresh clone compiles and writes PyTensor's and Numba's
+    """Four counts of five evaluations: the first of a fresh clone compiles and writes PyTensor's and Numba's
     caches, and its evaluations took 1.2 % more instructions (54,461 against 53,841 on the Intel host,
-    2026-12-05); the review counts after its rounds, with the caches warm, as the other two are."""
-    return [instructions.count("eight_schools_noncentered", None, "pymc-numba", evaluations=5) for _ in range(3)]
+    2026-12-05); the review counts after its rounds, with the caches warm, as the other three are."""
+    return [instructions.count("eight_schools_noncentered", None, "pymc-numba", evaluations=5) for _ in range(4)]
 
 
 @NOT_HERE
 def test_a_count_repeats_within_the_review_tolerance(evaluation_counts):
-    _, *counts = evaluation_counts  # the warm two
+    """A count repeats: of the warm three, at least two within the review's tolerance. Not all three: a process may
+    still take the cold one's path for its whole life (the fresh clone's CI of 2026-12-07 counted 54,449.6 in the cold
+    process and in the next, 53,809.8 in the third: 1.2 % apart), which is why the review judges a backend by the
+    median over its cases (reporting/compare.py)."""
+    warm = sorted(evaluation_counts[1:])
     assert min(evaluation_counts) > 10_000  # a logp+gradient of ten parameters, not an empty region
-    assert max(counts) / min(counts) - 1 < compare.INSTRUCTION_TOLERANCE
+    assert min(warm[1] / warm[0], warm[2] / warm[1]) - 1 < compare.INSTRUCTION_TOLERANCE, evaluation_counts
 
 
 @NOT_HERE

@@ -48,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -143,19 +144,28 @@ def install(repo: Path, commit: str, folder: Path) -> Side:
     return Side.site(site)
 
 
-def install_as_of(repo: Path, commit: str, folder: Path, envs: Path) -> Side:
-    """PyMC at `commit` (a release) in an environment of its own, envs/pymc-VERSION, with the stack of its release day;
-    an environment already there (its record written, the last step) is used as it is."""
-    built = wheel(repo, commit, folder)
-    env = envs / f"pymc-{release_version(built)}"
-    record, python = env / "as-of.json", env / "bin" / "python"
+def kept_environment(env: Path, record_name: str, install: Callable[[Path, Path], None]) -> Side:
+    """A side in an environment of its own, `env`, made by `install(python, record)`, which writes the record (what
+    it installed) last; an environment whose record is there is used as it is."""
+    record, python = env / record_name, env / "bin" / "python"
     if not record.exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(env)], check=True)
+        install(python, record)
+    return Side(str(python), str(ROOT), json.loads(record.read_text()))
+
+
+def install_as_of(repo: Path, commit: str, folder: Path, envs: Path) -> Side:
+    """PyMC at `commit` (a release) in an environment of its own, envs/pymc-VERSION, with the stack of its release day
+    (kept_environment)."""
+    built = wheel(repo, commit, folder)
+
+    def install(python: Path, record: Path) -> None:
         # pip >= 26 for --uploaded-prior-to; psutil is the harness's meter, held as the asv environments hold it
         subprocess.run([str(python), "-m", "pip", "install", "-q", "pip>=26", HELD_PSUTIL], check=True)
         subprocess.run([str(python), str(ROOT / "scripts" / "install_as_of.py"), str(built), "--record", str(record)],
                        check=True)
-    return Side(str(python), str(ROOT), json.loads(record.read_text()))
+
+    return kept_environment(envs / f"pymc-{release_version(built)}", "as-of.json", install)
 
 
 def nutpie_stack_pins() -> list[str]:
@@ -169,22 +179,20 @@ def nutpie_stack_pins() -> list[str]:
 def install_nutpie_stack(repo: Path, commit: str, folder: Path, envs: Path) -> Side:
     """A nutpie release at `commit` of the nutpie history (a package pinning nutpie==X: `make nutpie-history`) in an
     environment of its own, envs/nutpie-X, with that history's fixed stack, as asv installs it there (the
-    install_command and matrix of asv.nutpie-releases.conf.json); an environment already there (its record written,
-    the last step) is used as it is."""
+    install_command and matrix of asv.nutpie-releases.conf.json; kept_environment)."""
     built = wheel(repo, commit, folder)
     if not (match := re.match(r"nutpie_release-([^-]+)-", built.name)):
         raise SystemExit(f"{built.name} is not a release of the nutpie history (nutpie_release-VERSION-...whl)")
-    env = envs / f"nutpie-{match.group(1)}"
-    record, python = env / "stack.json", env / "bin" / "python"
-    if not record.exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(env)], check=True)
+
+    def install(python: Path, record: Path) -> None:
         subprocess.run([str(python), "-m", "pip", "install", "-q", "--constraint", str(NUTPIE_STACK), str(built),
                         *nutpie_stack_pins()], check=True)
         listed = subprocess.run([str(python), "-m", "pip", "list", "--format", "json"], capture_output=True, text=True,
                                 check=True).stdout
         resolved = {item["name"].lower(): item["version"] for item in json.loads(listed)}
         write_json_atomically(record, {"nutpie": match.group(1), "stack": NUTPIE_STACK.name, "resolved": resolved})
-    return Side(str(python), str(ROOT), json.loads(record.read_text()))
+
+    return kept_environment(envs / f"nutpie-{match.group(1)}", "stack.json", install)
 
 
 def measure(metric: str, backend: str, cases: list[str], side: Side) -> dict[str, float | str]:

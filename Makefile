@@ -257,8 +257,7 @@ paired-aa: mirror
 # then docs/paired-history-nutpie.md. The backends: nutpie-numba and nutpie-jax, unless PAIRED_BACKENDS.
 NUTPIE_RELEASES ?= 0.16.8 0.16.9
 PAIRED_NUTPIE := results-paired-nutpie
-PAIRED_HISTORY_NUTPIE = $(REPORTING) paired-history --project nutpie --results $(PAIRED_NUTPIE)/$(HISTORY_MACHINE) \
-  --history results-nutpie --tags history-tags/nutpie-releases.json --out docs/paired-history-nutpie.md
+PAIRED_HISTORY_NUTPIE = $(REPORTING) paired-history --results $(PAIRED_NUTPIE)/$(HISTORY_MACHINE)
 paired-history-nutpie: nutpie-history
 	$(PY) scripts/paired_history.py --project nutpie --repo $(NUTPIE_HISTORY) --results $(PAIRED_NUTPIE)/$(MACHINE) \
 	  --envs .asv/nutpie-stack --releases $(NUTPIE_RELEASES) $(PAIRED_OPTIONS)

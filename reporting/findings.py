@@ -27,7 +27,7 @@ from reporting import adjacent, changes
 from reporting.pages import update_block
 from reporting.paired import TRIM
 from reporting.paired_steps import (FAMILY_COLUMNS, HISTORY_BENCHMARK, case_verdicts, family_verdicts, judged_pairs,
-                                    paired_page, stack_of_pairs)
+                                    pair_folders, paired_project, stack_of_pairs)
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
 FAMILY = "(family)"
@@ -261,9 +261,10 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
               f"its 95 % interval also excludes no change).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
-    pairs = judged_pairs(paired) if paired is not None and Path(paired).is_dir() else None
+    folders = pair_folders(paired) if paired is not None and Path(paired).is_dir() else None
+    pairs = judged_pairs(folders) if folders is not None else None
     pair_families = family_verdicts(pairs) if pairs is not None else pd.DataFrame(columns=FAMILY_COLUMNS)
-    paired_stack = stack_of_pairs(paired) if pairs is not None else "release-day"
+    paired_stack = stack_of_pairs(folders) if folders is not None else "release-day"
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
     matched = [pair_match(step, pair_families, paired_stack) for _, step in ordered.iterrows()]
@@ -366,16 +367,16 @@ def paired_check(found: pd.DataFrame, verdicts: pd.DataFrame, releases: list[str
     alone = checked[checked["here"].isna() & (checked["verdict"] != "same")]
     sizes = np.abs(np.log(alone["ratio"]))
     backends = ", ".join(sorted(set(checked["backend"])))
-    page, sides = paired_page(stack)
-    return [f"{changes.SERIES[benchmark].capitalize()}: {plural(len(table), 'pair')} of neighbouring releases were "
-            f"also measured as duets ([{page}]({page}): both releases' processes at once, "
-            f"{sides}; a case's step flagged from {checked['flagged_from'].median():.1%}, the "
+    project = paired_project(stack)
+    return [f"{changes.SERIES[benchmark].capitalize()}: {plural(len(table), 'pair')} of neighbouring releases "
+            f"{'was' if len(table) == 1 else 'were'} also measured as duets ([{project.page}]({project.page}): "
+            f"both releases' processes at once, {project.sides}; a case's step flagged from {checked['flagged_from'].median():.1%}, the "
             f"median over cases and pairs), on the {changes.SERIES[benchmark]} of {backends}. "
             f"For those cases and releases, the "
             f"steps this page found ({stack} stack) against the pairs' verdicts: of {totals['found here']} found "
             f"here, the pairs agree with {totals['the pair agrees']}, judge {totals['the pair: same']} the same and "
             f"{totals['the pair: the other way']} the other way; the pairs flagged "
-            f"{totals['flagged by the pair only']} steps of those cases that this page did not"
+            f"{plural(totals['flagged by the pair only'], 'step')} of those cases that this page did not"
             + (f", {_ratio_range(alone['ratio'])} (median size {math.expm1(float(np.median(sizes))):.1%})"
                if len(alone) else "")
             + ". A step found here that its pair judges the same most likely came from the sessions its two releases "
@@ -432,7 +433,9 @@ def family_check(steps: pd.DataFrame, families: pd.DataFrame, stack: str = "rele
 
 
 def _ratio_range(ratios: pd.Series) -> str:
-    return f"x{ratios.min():.3f} to x{ratios.max():.3f}" if len(ratios) else "-"
+    if not len(ratios):
+        return "-"
+    return f"x{ratios.min():.3f}" + (f" to x{ratios.max():.3f}" if len(ratios) > 1 else "")
 
 
 README_START, README_END = "<!-- history: written by make findings -->", "<!-- history end -->"

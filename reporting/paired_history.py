@@ -16,8 +16,8 @@ import pandas as pd
 
 from reporting import adjacent, compare, findings, pages
 from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
-from reporting.paired_steps import (HISTORY_BENCHMARK, backends_of, family_cases, pair_folders, review_pairs_of,
-                                    stack_of_pairs)
+from reporting.paired_steps import (HISTORY_BENCHMARK, PairedProject, backends_of, family_cases, pair_folders,
+                                    paired_project, review_pairs_of, stack_of_pairs)
 
 KIND_NAMES = {adjacent.KIND: "gradient", adjacent.SAMPLING_KIND: "sampling"}  # as the page names each kind
 INJECTED_STEP = 1.10  # the step the page checks it would find at every pair (issue 23: a 10 % step, named)
@@ -177,28 +177,14 @@ def unpaired_history(results: Path, replicates: Path | None, tags_file: Path, ma
 
 @dataclass(frozen=True)
 class Page:
-    markdown: str  # docs/paired-history.md
+    markdown: str  # docs/paired-history.md (PyMC's pairs) or paired-history-nutpie.md
     summary: str  # its summary in one paragraph, for README.md's block
+    project: PairedProject  # whose releases it pairs
 
 
-@dataclass(frozen=True)
-class Project:
-    """Whose releases a paired history pairs (scripts/paired_history.py --project), as its page names them."""
-    name: str  # PyMC, nutpie
-    sides: str  # how each release's processes are installed
-    unpaired: str  # the unpaired history of the same releases, and its page
-    make: str  # the make target that measures the pairs
-
-
-PROJECTS = {"pymc": Project("PyMC", "each in the environment of its release day", "the release-day history "
-                            "(docs/findings.md),", "make paired-history"),
-            "nutpie": Project("nutpie", "each with the nutpie history's fixed stack (asv_nutpie_stack.txt)",
-                              "the nutpie history (docs/findings-nutpie.md), with the same stack,",
-                              "make paired-history-nutpie")}
-
-
-def render(results: Path, history: pd.DataFrame, machine: str, project: Project = PROJECTS["pymc"]) -> Page:
+def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
     pairs = measured_pairs(results)
+    project = paired_project(stack_of_pairs(pairs))
     intro = [f"<!-- written by `{project.make}` (python -m reporting paired-history) from "
              f"{Path(results).parent.name}/{machine} -->", "",
              "# The paired history: neighbouring releases measured as duets"
@@ -231,12 +217,12 @@ def render(results: Path, history: pd.DataFrame, machine: str, project: Project 
     summarized = [*summary(rows, len(pairs), injected), *aa_summary(aa)]
     aa_sections = [line for run in aa for line in aa_section(run)]
     return Page("\n".join([*intro, *summarized, *sections, *aa_sections]),
-                " ".join(line for line in summarized if line))
+                " ".join(line for line in summarized if line), project)
 
 
 def readme_block(page: Page, machine: str, out: str) -> str:
-    return (f"{README_START}\nNeighbouring releases measured as duets on {machine}, each in the environment of its "
-            f"release day ([{out}]({out})): {page.summary}\n{README_END}")
+    return (f"{README_START}\nNeighbouring releases measured as duets on {machine}, {page.project.sides} "
+            f"([{out}]({out})): {page.summary}\n{README_END}")
 
 
 def pair_notes(folder: Path, files: list[tuple[str, dict]], review: compare.PairedReview,
@@ -334,8 +320,15 @@ def summary(rows: pd.DataFrame, pairs: int, injected: list[dict[str, tuple[int, 
     return [f"{findings.plural(pairs, 'pair')} measured, {findings.plural(len(rows), 'family aggregate')} judged "
             f"({kinds}). Flagged: {steps}. A 10 % step "
             f"would be flagged (the smallest flaggable change, \"flagged from\", at most 10 %) in {small} of the {len(rows)}; "
-            f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
-            f"one pair at a time), it was flagged as slower in {found_text(tally(injected), ' tries')}.", ""]
+            + injected_text(tally(injected)), ""]
+
+
+def injected_text(totals: dict[str, tuple[int, int]]) -> str:
+    """How many 10 % steps added at the pairs were flagged (tally), or that no family was judged the same to add one."""
+    if not sum(tried for _, tried in totals.values()):
+        return "no family was judged the same, so no step was added to one."
+    return (f"added to the later release's samples of a family judged the same ({INJECTED_STEP:g}x, one family at "
+            f"one pair at a time), it was flagged as slower in {found_text(totals, ' tries')}.")
 
 
 def _when(measured: dict) -> str:
@@ -353,24 +346,28 @@ def _rounds(measured: dict) -> int:
 
 def main(args) -> int:
     machine = args.machine or Path(args.results).resolve().name
-    history = unpaired_history(Path(args.history), args.replicates and Path(args.replicates), Path(args.tags), machine,
-                               stack_of_pairs(Path(args.results)))
-    page = render(Path(args.results), history, machine, PROJECTS[args.project])
-    Path(args.out).write_text(page.markdown)
-    print(f"wrote {args.out}")
+    stack = stack_of_pairs(pair_folders(Path(args.results)))
+    project = paired_project(stack)
+    history = unpaired_history(Path(args.history or project.history), args.replicates and Path(args.replicates),
+                               Path(args.tags or project.tags), machine, stack)
+    page = render(Path(args.results), history, machine)
+    out = args.out or f"docs/{project.page}"
+    Path(out).write_text(page.markdown)
+    print(f"wrote {out}")
     if args.readme:
         readme = Path(args.readme)
-        pages.update_block(readme, README_START, README_END, readme_block(page, machine, args.out))
+        pages.update_block(readme, README_START, README_END, readme_block(page, machine, out))
         print(f"wrote {readme}")
     return 0
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--project", choices=list(PROJECTS), default="pymc", help="whose releases the pairs are")
-    parser.add_argument("--results", required=True, help="the pairs' folder: results-paired/<machine>")
+    parser.add_argument("--results", required=True, help="the pairs' folder: results-paired/<machine> (PyMC's "
+                        "releases) or results-paired-nutpie/<machine> (nutpie's), as their files record")
     parser.add_argument("--machine", default=None, help="default: the last part of --results")
-    parser.add_argument("--history", default="results", help="the release-day history's results")
+    parser.add_argument("--history", help="the unpaired history's results (default: the pairs' project's: results "
+                        "or results-nutpie)")
     parser.add_argument("--replicates", help="the history's releases measured again (make replicate)")
-    parser.add_argument("--tags", default="history-tags/pymc-mirror.json")
-    parser.add_argument("--out", default="docs/paired-history.md")
+    parser.add_argument("--tags", help="its releases' tags (default: the pairs' project's)")
+    parser.add_argument("--out", help="default: docs/paired-history.md or docs/paired-history-nutpie.md")
     parser.add_argument("--readme", help="also rewrite the paired history's block of this README")

@@ -4,6 +4,7 @@ releases another way are checked against."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +23,32 @@ def pair_folders(results: Path) -> list[tuple[Path, list[tuple[str, dict]]]]:
             if path.is_dir() and (files := adjacent.read(path))]
 
 
-def stack_of_pairs(results: Path) -> str:
-    """The stack of the unpaired history the pairs under `results` compare with (findings.stack_of's names):
+@dataclass(frozen=True)
+class PairedProject:
+    """Whose releases a paired history pairs, as its page and the pages checked against it name them."""
+    name: str  # PyMC, nutpie
+    sides: str  # how each release's processes are installed
+    page: str  # the pairs' page, under docs/
+    unpaired: str  # the unpaired history of the same releases, and its page
+    history: str  # that history's results
+    tags: str  # its releases' tags
+    make: str  # the make target that measures the pairs
+
+
+PAIRED_PROJECTS = {
+    "release-day": PairedProject("PyMC", "each in the environment of its release day", "paired-history.md",
+                                 "the release-day history (docs/findings.md),", "results",
+                                 "history-tags/pymc-mirror.json", "make paired-history"),
+    "fixed": PairedProject("nutpie", "each with the nutpie history's fixed stack (asv_nutpie_stack.txt)",
+                           "paired-history-nutpie.md",
+                           "the nutpie history (docs/findings-nutpie.md), with the same stack,", "results-nutpie",
+                           "history-tags/nutpie-releases.json", "make paired-history-nutpie")}
+
+
+def stack_of_pairs(pairs: list[tuple[Path, list[tuple[str, dict]]]]) -> str:
+    """The stack of the unpaired history the `pairs` (pair_folders) compare with (findings.stack_of's names):
     release-day for PyMC's releases; for nutpie's, the PyMC of the fixed stack their sides recorded."""
-    for _, files in pair_folders(results):
+    for _, files in pairs:
         for _, measured in files:
             for side in measured.get("versions", {}).values():
                 if "nutpie" in side and "pymc" not in side:
@@ -33,12 +56,9 @@ def stack_of_pairs(results: Path) -> str:
     return "release-day"
 
 
-def paired_page(stack: str) -> tuple[str, str]:
-    """The page of the pairs measured in `stack` (stack_of_pairs), and how their sides were installed, as the pages
-    that check against them say it."""
-    if stack == "release-day":
-        return "paired-history.md", "each in its release-day environment"
-    return "paired-history-nutpie.md", f"each with the nutpie history's fixed stack ({stack}'s)"
+def paired_project(stack: str) -> PairedProject:
+    """Whose pairs were measured in `stack` (stack_of_pairs)."""
+    return PAIRED_PROJECTS["release-day" if stack == "release-day" else "fixed"]
 
 
 def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
@@ -46,10 +66,11 @@ def review_pairs_of(files: list[tuple[str, dict]]) -> pd.DataFrame:
     return adjacent.review_pairs(files, *files[0][1]["commits"][:2])
 
 
-def judged_pairs(results: Path) -> list[tuple[str, str, compare.PairedReview]]:
-    """Per pair judged (a round on both sides): its earlier release, its later one, its review."""
+def judged_pairs(pairs: list[tuple[Path, list[tuple[str, dict]]]]) -> list[tuple[str, str, compare.PairedReview]]:
+    """Per pair of `pairs` (pair_folders) judged (a round on both sides): its earlier release, its later one, its
+    review."""
     judged = []
-    for folder, files in pair_folders(results):
+    for folder, files in pairs:
         if (review := compare.paired_review(review_pairs_of(files))) is not None:
             judged.append((*folder.name.split(".."), review))
     return judged

@@ -104,11 +104,11 @@ def test_a_nutpie_pair_runs_each_nutpie_release_with_the_nutpie_historys_fixed_s
     assert len(values[base]) == len(values[head]) == 3 and all(1e-7 < v < 1e-2 for v in values[base] + values[head])
     assert not list(envs.glob("nutpie-*"))
     # the page sets the pair beside the committed nutpie history of the same stack (PyMC 5.23.0's)
-    assert paired_history.stack_of_pairs(out) == "PyMC 5.23.0"
+    assert paired_history.stack_of_pairs(paired_history.pair_folders(out)) == "PyMC 5.23.0"
     unpaired = paired_history.unpaired_history(ROOT / "results-nutpie", None, ROOT / "history-tags" /
                                                "nutpie-releases.json", MACHINE, "PyMC 5.23.0")
     assert set(unpaired["release"]) >= {"0.16.10", "0.16.11"} and set(unpaired["backend"]) >= {"nutpie-numba"}
-    page = paired_history.render(out, unpaired, MACHINE, paired_history.PROJECTS["nutpie"]).markdown
+    page = paired_history.render(out, unpaired, MACHINE).markdown
     assert "Each pair of neighbouring nutpie releases" in page and "## 0.16.10 -> 0.16.11" in page
     assert "Dependencies that moved: nutpie 0.16.10 -> 0.16.11." in page
     row = next(line for line in page.splitlines() if line.startswith("| nutpie-*"))
@@ -217,13 +217,18 @@ def test_the_committed_page_is_current():
         "README.md's paired history is stale: run `make findings`"
 
 
-def test_the_committed_nutpie_page_is_current():
+def test_the_committed_nutpie_page_is_current(tmp_path):
+    """As `make findings` writes it: the reporting reads from the pairs' records that they are nutpie's (its
+    unpaired history, tags and page)."""
     results = ROOT / "results-paired-nutpie" / MACHINE
     if not results.is_dir():  # no nutpie pair measured on the history's host: make findings writes no page
         assert not (ROOT / "docs" / "paired-history-nutpie.md").exists()
         return
-    history = paired_history.unpaired_history(ROOT / "results-nutpie", None, ROOT / "history-tags" /
-                                              "nutpie-releases.json", MACHINE, paired_history.stack_of_pairs(results))
-    page = paired_history.render(results, history, MACHINE, paired_history.PROJECTS["nutpie"])
-    assert (ROOT / "docs" / "paired-history-nutpie.md").read_text() == page.markdown, \
+    assert paired_history.paired_project(paired_history.stack_of_pairs(paired_history.pair_folders(results))).name \
+        == "nutpie"
+    out = tmp_path / "page.md"
+    written = subprocess.run([sys.executable, "-m", "reporting", "paired-history", "--results", str(results), "--out",
+                              str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert written.returncode == 0, written.stderr[-2000:]
+    assert (ROOT / "docs" / "paired-history-nutpie.md").read_text() == out.read_text(), \
         "run `make findings` and commit the page"

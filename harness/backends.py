@@ -91,7 +91,9 @@ class Backend:
             try:
                 importlib.import_module(module)
             except ModuleNotFoundError as error:
-                return f"{error.name or module} not installed"
+                if (error.name or module).partition(".")[0] == module.partition(".")[0]:
+                    return f"{module} not installed"
+                return f"{module} fails to import (No module named {error.name!r})"  # nutpie 0.14.1 without flowjax
             except Exception as error:  # a broken install is as unavailable as a missing one
                 first_line = str(error).splitlines()[0] if str(error) else ""
                 return f"{module} fails to import ({type(error).__name__}: {first_line})"

@@ -103,6 +103,18 @@ def test_missing_package_is_a_skip_with_its_reason(monkeypatch):
     assert get_backend("pymc-numba").skip_reason(SMALL) is None
 
 
+def test_a_package_whose_own_import_needs_a_missing_one_fails_to_import(monkeypatch):
+    real_import = importlib.import_module
+
+    def nutpie_without_flowjax(name, *args, **kwargs):  # nutpie 0.14.1's wheel imports flowjax, an optional extra
+        if name == "nutpie":
+            raise ModuleNotFoundError("No module named 'flowjax'", name="flowjax")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(backends.importlib, "import_module", nutpie_without_flowjax)
+    assert get_backend("nutpie-numba").skip_reason(SMALL) == "nutpie fails to import (No module named 'flowjax')"
+
+
 def test_nutpie_numba_gradient_evaluator_calls_the_compiled_logp_nutpie_samples_with(monkeypatch):
     evaluate = get_backend("nutpie-numba").gradient_evaluator(SMALL.build())  # checked against PyMC's logp and gradient
     assert evaluate() == 0

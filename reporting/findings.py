@@ -26,7 +26,7 @@ import pandas as pd
 from reporting import adjacent, changes
 from reporting.pages import update_block
 from reporting.paired import TRIM
-from reporting.paired_steps import (FAMILY_COLUMNS, HISTORY_BENCHMARK, case_verdicts, family_verdicts, judged_pairs,
+from reporting.paired_steps import (HISTORY_BENCHMARK, case_verdicts, family_verdicts, judged_pairs,
                                     pair_folders, paired_project, stack_of_pairs)
 from reporting.results import CANARY, GRADIENT, WALL, in_progress, result_files, tidy, to_markdown
 
@@ -261,10 +261,11 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
               f"its 95 % interval also excludes no change).", ""]
     flagged = found[found["flagged"]] if not found.empty else found
     lines += [f"## Steps found ({len(flagged)})", ""]
-    folders = pair_folders(paired) if paired is not None and Path(paired).is_dir() else None
-    pairs = judged_pairs(folders) if folders is not None else None
-    pair_families = family_verdicts(pairs) if pairs is not None else pd.DataFrame(columns=FAMILY_COLUMNS)
-    paired_stack = stack_of_pairs(folders) if folders is not None else "release-day"
+    has_pairs = paired is not None and Path(paired).is_dir()
+    folders = pair_folders(paired) if has_pairs else []
+    pairs = judged_pairs(folders)
+    pair_families = family_verdicts(pairs)
+    paired_stack = stack_of_pairs(folders)
     ordered = flagged.assign(order=[(release_key(row["release"]), row["env"], row["model"] != FAMILY, row["benchmark"],
                                      row["model"], row["backend"]) for _, row in flagged.iterrows()]).sort_values("order")
     matched = [pair_match(step, pair_families, paired_stack) for _, step in ordered.iterrows()]
@@ -324,7 +325,7 @@ def analyse(results_dir: Path, tags_file: Path, machine: str, project: str = "Py
                   f"shuffled (its measured noise kept, no step left; 3 shuffles), {raw_alarms:.1%} of the series "
                   f"had a step at p <= {changes.FDR} before the report's false-discovery control, and "
                   f"{report_alarms:.1%} were flagged by the report.", ""]
-    if pairs is not None:
+    if has_pairs:
         in_stack = measured.loc[measured["stack"] == paired_stack, "release"].tolist()
         lines += (["## Checked against the paired history", ""]
                   + paired_check(found, case_verdicts(pairs), in_stack, GRADIENT, paired_stack)

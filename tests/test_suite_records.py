@@ -30,6 +30,22 @@ def test_a_skipped_compile_stays_a_skip_and_a_failure_stays_a_failure():
         sampling._load_record("logistic_regression-1000", "pymc-pytorch")
 
 
+def test_a_backend_that_cannot_be_imported_is_recorded_as_a_skip_with_its_reason(monkeypatch):
+    # nutpie 0.14.1 imports flowjax, which its wheel declares only for an extra: the run's record keeps that reason
+    # (for reasons.json), and the tracked benchmarks skip on it without trying the import again
+    from harness.backends import get_backend
+
+    backend = type(get_backend("nutpie-numba"))
+    monkeypatch.setattr(backend, "unavailable_reason", lambda self: "nutpie fails to import (No module named 'flowjax')")
+    with pytest.raises(NotImplementedError, match="flowjax"):
+        sampling.Sampling().setup("radon_hierarchical", "nutpie-numba")
+    assert common.read_record("radon_hierarchical", "nutpie-numba")["skipped"] == (
+        "nutpie fails to import (No module named 'flowjax')")
+    monkeypatch.setattr(backend, "unavailable_reason", lambda self: pytest.fail("the import was tried again"))
+    with pytest.raises(NotImplementedError, match="flowjax"):
+        sampling._load_record("radon_hierarchical", "nutpie-numba")
+
+
 def test_discrete_model_is_skipped_before_any_record_is_looked_for():
     with pytest.raises(NotImplementedError, match="discrete"):
         sampling._load_record("discrete_mixture", "numpyro")

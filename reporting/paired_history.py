@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from reporting import adjacent, compare, findings, pages
-from reporting.paired import TRIM, WARMUP_ROUNDS, across_cases, family_of
+from reporting.paired import FDR, FLOOR, TRIM, WARMUP_ROUNDS, across_cases, family_of
 from reporting.paired_steps import (HISTORY_BENCHMARK, PairedProject, backends_of, family_cases, pair_folders,
                                     paired_project, review_pairs_of, stack_of_pairs)
 
@@ -194,8 +194,10 @@ def render(results: Path, history: pd.DataFrame, machine: str) -> Page:
              f", their samples taken in turn, round after round (`{project.make}`). A family's "
              "ratio (the later release over the earlier: below 1 is faster) is the geometric mean over its cases, "
              f"{TRIM:.0%} of them off each end (round by round, as the review's family aggregates), "
-             "with its 95 % interval from the rounds and the review's verdict (false discoveries controlled within a "
-             f"pair). \"Unpaired\" is the same ratio from {project.unpaired} whose releases "
+             "with its 95 % interval from the rounds and the review's verdict: flagged where its p-value, adjusted "
+             "for false discoveries within the pair (Benjamini-Hochberg over the pair's cases and families: \"adjusted "
+             f"p\"), is below {FDR:g} and the change is at least {FLOOR:.0%}, so an interval that excludes 1 "
+             f"may still be judged the same. \"Unpaired\" is the same ratio from {project.unpaired} whose releases "
              "were measured in sessions of their own; \"gradient evaluations\", beside a sampling time, is that "
              "history's ratio of the runs' gradient evaluations (tuning included) on the same cases: the part of a "
              "sampling step that more or fewer evaluations explain, the rest being the time per evaluation (the "
@@ -246,7 +248,7 @@ def family_table(rows: pd.DataFrame) -> str:
     gradient evaluations' where a row has them (the sampling time's)."""
     history = {"unpaired": "unpaired", "evaluations": "gradient evaluations"}
     columns = {"family": "family", "kind": "kind", **({"backends": "backends"} if "backends" in rows.columns else {}),
-               "cases": "cases", "interval": "paired ratio [95 %]",
+               "cases": "cases", "interval": "paired ratio [95 %]", "p_adjusted": "adjusted p",
                "verdict": "verdict", "flagged_from": "flagged from",
                **{name: header for name, header in history.items()
                   if name in rows.columns and (name == "unpaired" or rows[name].notna().any())}}

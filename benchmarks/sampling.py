@@ -24,13 +24,12 @@ _RUNS = []
 def _compiled(case, backend_name):
     key = (case, backend_name)
     if key not in _COMPILED:
-        with _failures_recorded(case, backend_name):  # a backend that cannot run: its reason kept as a skip's
+        with _failures_recorded(case, backend_name):  # a backend that cannot run, too: its reason kept as a skip's
             spec, size, backend = skip_unless_runnable(case, backend_name)
-        # A process that asv kills at its timeout records nothing; without this marker every tracked
-        # benchmark of the pair would find no record and sample again, each to its own timeout.
-        # (Written here, in setup, and not in the timed call, whose time it would add to.)
-        write_started(case, backend_name)
-        with _failures_recorded(case, backend_name):
+            # A process that asv kills at its timeout records nothing; without this marker every tracked
+            # benchmark of the pair would find no record and sample again, each to its own timeout.
+            # (Written here, in setup, and not in the timed call, whose time it would add to.)
+            write_started(case, backend_name)
             _COMPILED[key] = (spec, size, backend, backend.compile(spec.build(size), TIER.settings_for(case)))
     return _COMPILED[key]
 
